@@ -1,0 +1,5 @@
+"""Run roastbot as `python -m roastbot`."""
+
+from roastbot.cli import main
+
+main()

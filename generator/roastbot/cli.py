@@ -1,0 +1,215 @@
+"""The `roastbot` command line: parse, call the pipeline, report.
+
+Exit codes: 0 on success (warnings allowed), 1 on input roastbot cannot honour (or on
+warnings with --strict), 2 on usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from roastbot import __version__
+from roastbot.clock import ClockError
+from roastbot.errors import Diagnostics, RoastbotError
+
+if TYPE_CHECKING:
+    from roastbot.pipeline import Run
+    from roastbot.report import AuthorReport
+
+app = typer.Typer(
+    name="roastbot",
+    help=(
+        "Keep a Hugo dev log's authors honest: days since each author's last entry "
+        "and whether they keep their promise, written to data/roastbot.json before "
+        "every build.\n\nExit codes: 0 success, 1 bad input (or warnings with "
+        "--strict), 2 usage error."
+    ),
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+SiteOption = Annotated[
+    Path,
+    typer.Option(
+        "--site",
+        "-s",
+        help="Hugo site root (where hugo.toml or config/ is).",
+        file_okay=False,
+        show_default="current directory",
+    ),
+]
+NowOption = Annotated[
+    str | None,
+    typer.Option(
+        "--now",
+        help="Fix the clock, like `hugo --clock`: an ISO 8601 date or date-time. "
+        "Without it, SOURCE_DATE_EPOCH, else the system clock.",
+        show_default=False,
+    ),
+]
+EnvironmentOption = Annotated[
+    str | None,
+    typer.Option(
+        "--environment",
+        "-e",
+        envvar="HUGO_ENVIRONMENT",
+        help="Hugo environment whose config/ folder is merged.",
+        show_default="production",
+    ),
+]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"roastbot {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Keep a Hugo dev log's authors honest."""
+
+
+@app.command()
+def generate(
+    site: SiteOption = Path(),
+    now: NowOption = None,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline",
+            help="Make no network calls (this version's stages need none).",
+        ),
+    ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 on any warning, writing nothing."),
+    ] = False,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Print the data file instead of writing it."),
+    ] = False,
+    environment: EnvironmentOption = None,
+) -> None:
+    """Write <dataDir>/roastbot.json for the site.
+
+    Run it before `hugo`: the roastbot partials read the file at build time.
+    """
+    run = _run(site, now, environment)
+    _report_warnings(run.diagnostics, strict=strict)
+
+    from roastbot.report import render_json, write_atomic
+
+    text = render_json(run.data)
+    if dry_run:
+        typer.echo(text, nl=False)
+        return
+
+    changed = write_atomic(run.data_path, text)
+    shown = run.site.relative(run.data_path)
+    verb = "wrote" if changed else "unchanged"
+    _log(
+        f"{verb} {shown}: {len(run.data.authors)} authors, "
+        f"{run.data.site.entry_count} entries"
+    )
+    for author in run.data.authors:
+        _log("  " + _summary(author))
+
+
+@app.command()
+def status(
+    site: SiteOption = Path(),
+    now: NowOption = None,
+    environment: EnvironmentOption = None,
+) -> None:
+    """Show each author's last entry, days since, promise status and due date."""
+    run = _run(site, now, environment)
+    _report_warnings(run.diagnostics, strict=False)
+
+    from roastbot.table import render_status
+
+    render_status(run.data)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of data/roastbot.json."""
+    from roastbot.report import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
+def _run(site: Path, now: str | None, environment: str | None) -> Run:
+    """Run the pipeline, turning roastbot's errors into exit codes."""
+    from roastbot.pipeline import generate as run_pipeline
+
+    try:
+        return run_pipeline(
+            site,
+            now=now,
+            source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+            tz_variable=os.environ.get("TZ"),
+            environment=environment,
+            version=__version__,
+        )
+    except ClockError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--now") from None
+    except RoastbotError as exc:
+        if os.environ.get("ROASTBOT_DEBUG"):
+            raise
+        _fail(str(exc))
+
+
+def _report_warnings(diagnostics: Diagnostics, *, strict: bool) -> None:
+    """Print each warning once; with `strict`, stop before anything is written."""
+    for warning in diagnostics.warnings:
+        _log(f"warning: {warning.render()}")
+    if strict and diagnostics.warnings:
+        count = len(diagnostics.warnings)
+        _fail(f"{count} warning(s) with --strict; nothing written")
+
+
+def _summary(author: AuthorReport) -> str:
+    """Return one line about an author, for build logs."""
+    if author.days_since is None:
+        since = "no entries yet"
+    else:
+        since = f"last entry {author.days_since} day(s) ago"
+
+    return f"{author.handle}: {since}, {author.status.replace('_', ' ')}"
+
+
+def _log(message: str) -> None:
+    typer.echo(f"roastbot: {message}", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"roastbot: error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def main() -> None:
+    """Run the CLI (the `roastbot` console script)."""
+    app(prog_name="roastbot")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,314 @@
+"""Find a site's content pages and apply Hugo's publishing rules to them.
+
+What Hugo counts as a regular page: every content file under `contentDir` except
+`_index.*` (branch bundles), with the leaf-bundle rule that only `index.*` in a folder
+is a page and everything beside or below it is a resource of that page. Names
+starting with `.` or `#` or ending in `~`, and absolute paths matched by
+`ignoreFiles`, are skipped as Hugo skips them (`source.SourceSpec.IgnoreFile`); names
+starting with `_` are not.
+
+Whether a page is published follows a production `hugo` build at a given clock: not a
+draft, not future (`publishDate` after now), not expired (`expiryDate` before now),
+and listed (`build.list` not `never`/`local`, not `headless`), unless the site sets
+`buildDrafts`, `buildFuture` or `buildExpired`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from roastbot.dates import DateError, to_instant
+from roastbot.errors import Diagnostics, FrontMatterError
+from roastbot.frontmatter import FrontMatter, read_front_matter
+from roastbot.site import Site
+
+CONTENT_EXTENSIONS = frozenset(
+    {
+        "md", "markdown", "mdown",
+        "html", "htm",
+        "adoc", "asciidoc", "ad",
+        "org", "pdc", "pandoc", "rst",
+    }
+)  # fmt: skip
+
+# Hugo's default [frontmatter] lookup order for each date, keys lower-cased.
+DEFAULT_DATE_KEYS: dict[str, tuple[str, ...]] = {
+    "date": ("date", "publishdate", "pubdate", "published", "lastmod", "modified"),
+    "publishdate": ("publishdate", "pubdate", "published", "date"),
+    "expirydate": ("expirydate", "unpublishdate"),
+}
+_FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[-_ ](.+))?$")
+
+
+@dataclass(frozen=True)
+class Page:
+    """A regular content page: what roastbot needs of it, as Hugo sees it."""
+
+    path: str
+    section: str
+    title: str
+    date: datetime | None
+    publish_date: datetime | None
+    expiry_date: datetime | None
+    draft: bool
+    listed: bool
+    handles: tuple[str, ...]
+    names: tuple[str, ...]
+    line: int
+
+    def is_published(self, now: datetime, site: Site) -> bool:
+        """Return whether a production `hugo --clock NOW` build lists this page."""
+        return self.listed and self.is_built(now, site)
+
+    def is_built(self, now: datetime, site: Site) -> bool:
+        """Return whether the build keeps the page at all (draft, future, expired)."""
+        if self.draft and not site.builds("drafts"):
+            return False
+        future = self.publish_date is not None and self.publish_date > now
+        if future and not site.builds("future"):
+            return False
+        # Hugo's clock keeps running from --clock, so an expiry at exactly the clock
+        # time has passed by the time the page is checked, and a publishDate at
+        # exactly that time has arrived.
+        expired = self.expiry_date is not None and self.expiry_date <= now
+
+        return not expired or site.builds("expired")
+
+
+def load_pages(site: Site, diagnostics: Diagnostics) -> list[Page]:
+    """Return every regular page of the site, in path order."""
+    content = site.content_dir
+    if not content.is_dir():
+        diagnostics.warn(
+            f"content directory {site.relative(content)} does not exist; no entries",
+            path=site.relative(content),
+        )
+        return []
+
+    default_tz = site.time_zone or UTC
+    files = sorted(_content_files(site), key=lambda item: item[1])
+
+    return [
+        _read_page(
+            site, _File(path, relative, site.relative(path)), default_tz, diagnostics
+        )
+        for path, relative in files
+    ]
+
+
+def _content_files(site: Site) -> list[tuple[Path, str]]:
+    """Walk the content directory; return (file, path relative to contentDir)."""
+    found: list[tuple[Path, str]] = []
+    stack = [(site.content_dir, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        with os.scandir(folder) as scan:
+            entries = [entry for entry in scan if not _is_skipped(entry.name)]
+        files = [entry for entry in entries if entry.is_file()]
+        index = next((f for f in files if _is_content(f.name, "index")), None)
+        if index is not None and prefix:
+            # A leaf bundle: the index is the page, the rest are its resources.
+            found.append((Path(index.path), prefix + index.name))
+            continue
+        for entry in files:
+            stem = entry.name.rpartition(".")[0]
+            if _is_content(entry.name) and stem != "_index":
+                found.append((Path(entry.path), prefix + entry.name))
+        for entry in entries:
+            if entry.is_dir():
+                stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
+
+    return [item for item in found if not _is_ignored(site, item[0])]
+
+
+def _is_skipped(name: str) -> bool:
+    """Return whether Hugo skips a file or folder by its name."""
+    return name.startswith((".", "#")) or name.endswith("~")
+
+
+def _is_content(name: str, stem: str | None = None) -> bool:
+    """Return whether `name` is a content file (named `stem`, if given)."""
+    base, dot, extension = name.rpartition(".")
+    if not dot or extension.lower() not in CONTENT_EXTENSIONS:
+        return False
+
+    return stem is None or base == stem
+
+
+def _is_ignored(site: Site, path: Path) -> bool:
+    """Return whether `ignoreFiles` matches the file's path."""
+    text = path.as_posix()
+
+    return any(pattern.search(text) for pattern in site.ignore_files)
+
+
+@dataclass(frozen=True)
+class _File:
+    """A content file: where it is, its path in contentDir, and how to name it."""
+
+    path: Path
+    relative: str
+    shown: str
+
+
+def _read_page(
+    site: Site, file: _File, default_tz: tzinfo, diagnostics: Diagnostics
+) -> Page:
+    """Parse one content file into a `Page`."""
+    relative, shown = file.relative, file.shown
+    matter = read_front_matter(file.path, display=shown)
+    data = matter.data
+    params = data["params"] if isinstance(data.get("params"), dict) else {}
+    dates = {
+        name: _first_date(
+            _date_keys(site.frontmatter.get(name), defaults), file, matter, default_tz
+        )
+        for name, defaults in DEFAULT_DATE_KEYS.items()
+    }
+
+    return Page(
+        path=relative,
+        # Hugo lower-cases page paths, so `Blog/x.md` is in section "blog".
+        section=relative.split("/", 1)[0].lower() if "/" in relative else "",
+        title=_title(data, relative),
+        date=dates["date"],
+        publish_date=dates["publishdate"],
+        expiry_date=dates["expirydate"],
+        draft=_truthy(data.get("draft")),
+        listed=_is_listed(data, shown, diagnostics),
+        handles=_strings(_param(data, params, "authorgithubhandle")),
+        names=(
+            _strings(_param(data, params, "author"))
+            + _strings(_param(data, params, "authors"))
+        ),
+        line=matter.first_line,
+    )
+
+
+def _param(data: dict[str, Any], params: dict[str, Any], key: str) -> Any:
+    """Return a front matter value set at the top level or under `[params]`."""
+    value = data.get(key)
+
+    return params.get(key) if value is None else value
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    """Return a front matter value that may be one string or a list, as strings."""
+    if value is None:
+        return ()
+    items = value if isinstance(value, list) else [value]
+
+    return tuple(str(item).strip() for item in items if str(item).strip())
+
+
+def _truthy(value: Any) -> bool:
+    """Return a front matter flag as Hugo's cast.ToBool reads it."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "t"}
+
+    return bool(value)
+
+
+def _title(data: dict[str, Any], relative: str) -> str:
+    """Return the page title, falling back to its file or bundle name."""
+    title = data.get("title")
+    if title is not None and str(title).strip():
+        return str(title)
+    stem = relative.rsplit("/", 2)
+    name = stem[-2] if stem[-1].startswith("index.") and len(stem) > 1 else stem[-1]
+
+    return name.rpartition(".")[0] or name
+
+
+def _is_listed(data: dict[str, Any], shown: str, diagnostics: Diagnostics) -> bool:
+    """Return whether the page is in site collections (`build.list`, `headless`)."""
+    if _truthy(data.get("headless")):
+        return False
+    build = data.get("build", data.get("_build"))
+    if not isinstance(build, dict):
+        return True
+    listing = build.get("list", "always")
+    if isinstance(listing, bool):
+        return listing
+    if str(listing).lower() in {"never", "local"}:
+        return False
+    if str(listing).lower() != "always":
+        diagnostics.warn(
+            f"build.list = {listing!r} is not always, local or never; taken as always",
+            path=shown,
+        )
+
+    return True
+
+
+def _date_keys(configured: Any, defaults: tuple[str, ...]) -> list[str]:
+    """Expand a `[frontmatter]` list, replacing `:default` with Hugo's own order."""
+    if configured is None:
+        return list(defaults)
+    items = [configured] if isinstance(configured, str) else list(configured)
+    keys: list[str] = []
+    for item in items:
+        key = str(item).lower()
+        keys.extend(defaults if key == ":default" else [key])
+
+    return keys
+
+
+def _first_date(
+    keys: list[str], file: _File, matter: FrontMatter, default_tz: tzinfo
+) -> datetime | None:
+    """Return the first date found along `keys`, as Hugo's date handler chain does."""
+    for key in keys:
+        if key == ":filename":
+            found = _filename_date(file.relative, default_tz)
+        elif key == ":filemodtime":
+            found = datetime.fromtimestamp(file.path.stat().st_mtime, UTC)
+        elif key.startswith(":"):
+            # `:git` needs enableGitInfo and the repository history; Hugo moves on to
+            # the next key when it has no value, and so do we.
+            continue
+        else:
+            found = _front_matter_date(matter, key, default_tz, file.shown)
+        if found is not None:
+            return found
+
+    return None
+
+
+def _front_matter_date(
+    matter: FrontMatter, key: str, default_tz: tzinfo, shown: str
+) -> datetime | None:
+    """Return the front matter date under `key`, or None when it is unset or empty."""
+    value = matter.data.get(key)
+    if value is None or value == "":
+        return None
+    try:
+        return to_instant(value, default_tz)
+    except DateError as exc:
+        raise FrontMatterError(
+            f"{key}: {exc}",
+            path=shown,
+            line=matter.line_of(key),
+            hint="write the date as 2026-12-03, 2026-12-03T10:00:00 or "
+            "2026-12-03T10:00:00-05:00",
+        ) from None
+
+
+def _filename_date(relative: str, default_tz: tzinfo) -> datetime | None:
+    """Return the date at the start of the file (or bundle folder) name, if any."""
+    parts = relative.split("/")
+    name = parts[-1].rpartition(".")[0]
+    if name == "index" and len(parts) > 1:
+        name = parts[-2]
+    match = _FILENAME_DATE.match(name)
+    if match is None:
+        return None
+    try:
+        return to_instant(match.group(1), default_tz)
+    except DateError:
+        return None

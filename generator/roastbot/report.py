@@ -1,0 +1,180 @@
+"""The report: `data/roastbot.json`, modelled with pydantic and written atomically.
+
+The document is the contract between the generator and the Hugo partials. Its shape
+is versioned by `schema_version`; later features add keys (roasts, activity, sources)
+without moving the ones here. `hugo-data/roastbot.schema.json` is generated from these
+models (`roastbot schema`) and a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from roastbot.clock import Calendar
+from roastbot.ledger import Entry, Ledger, standing
+from roastbot.settings import AuthorSettings
+
+SCHEMA_VERSION = 1
+DATA_FILE_NAME = "roastbot.json"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Post(_Model):
+    """A dev-log entry, as the footer links to it."""
+
+    title: str
+    date: datetime = Field(description="The entry's .Date, ISO 8601 with offset.")
+    path: str = Field(
+        description="Content file path relative to contentDir, forward slashes; "
+        "the partials resolve it with site.GetPage."
+    )
+
+
+class SiteSummary(_Model):
+    """The dev log as a whole."""
+
+    last_post: Post | None
+    days_since: int | None
+    entry_count: int = Field(description="Published entries in the main sections.")
+    main_sections: list[str]
+
+
+class AuthorReport(_Model):
+    """One author's promise and where they stand on it."""
+
+    handle: str
+    name: str
+    cadence_days: int = Field(description="The promise: one entry every N days.")
+    last_post: Post | None
+    days_since: int | None = Field(
+        description="Calendar days from the last entry to generated_at, in timezone."
+    )
+    status: Literal["on_track", "due", "overdue"]
+    due_date: date | None = Field(
+        description="The day the next entry is due (last entry + cadence_days)."
+    )
+    days_left: int | None = Field(
+        description="Days until due_date; 0 on the day, negative when overdue."
+    )
+    missed_periods: int = Field(
+        description="Whole promise periods gone by since due_date without an entry."
+    )
+    streak: int = Field(
+        description="Consecutive entries, newest back, each within cadence_days of "
+        "the one before; 0 when overdue."
+    )
+    entry_count: int
+
+
+class RoastbotData(_Model):
+    """The whole of data/roastbot.json."""
+
+    schema_version: Literal[1] = 1
+    generator: str = Field(description="roastbot and its version, e.g. roastbot 0.1.0.")
+    generated_at: datetime = Field(description="The run's clock, ISO 8601 with offset.")
+    timezone: str = Field(description="IANA zone in which days are counted.")
+    site: SiteSummary
+    authors: list[AuthorReport]
+    roasts: list[dict[str, Any]] = Field(
+        default_factory=list, description="Roast posts; filled by the roast stage."
+    )
+
+
+def build_report(ledger: Ledger, calendar: Calendar, version: str) -> RoastbotData:
+    """Assemble the document from the ledger."""
+    latest = ledger.entries[0] if ledger.entries else None
+
+    return RoastbotData(
+        generator=f"roastbot {version}",
+        generated_at=calendar.now.astimezone(calendar.zone),
+        timezone=calendar.zone_name,
+        site=SiteSummary(
+            last_post=_post(latest),
+            days_since=None if latest is None else calendar.days_since(latest.date),
+            entry_count=len(ledger.entries),
+            main_sections=ledger.main_sections,
+        ),
+        authors=[_author(a.author, a, calendar) for a in ledger.authors],
+    )
+
+
+def _author(author: AuthorSettings, ledger: Any, calendar: Calendar) -> AuthorReport:
+    """Report one author's standing."""
+    where = standing(ledger, calendar)
+
+    return AuthorReport(
+        handle=author.handle,
+        name=author.name or author.handle,
+        cadence_days=ledger.cadence_days,
+        last_post=_post(ledger.last),
+        days_since=where.days_since,
+        status=where.status,
+        due_date=where.due_date,
+        days_left=where.days_left,
+        missed_periods=where.missed_periods,
+        streak=where.streak,
+        entry_count=len(ledger.entries),
+    )
+
+
+def _post(entry: Entry | None) -> Post | None:
+    """Return the entry as a `Post`."""
+    if entry is None:
+        return None
+
+    return Post(title=entry.page.title, date=entry.date, path=entry.page.path)
+
+
+def render_json(data: RoastbotData) -> str:
+    """Return the document as stable, indented JSON ending in a newline."""
+    return data.model_dump_json(indent=2) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    """Return the JSON Schema of the document."""
+    schema = RoastbotData.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+
+    return schema
+
+
+def write_atomic(path: Path, text: str) -> bool:
+    """Replace `path` with `text` in one step; return False if it already held it.
+
+    The text goes to a temporary file in the same folder, is flushed to disk, and is
+    renamed over the target, so readers (and `hugo server`) see the old file or the
+    new one, never a part of either.
+    """
+    payload = text.encode("utf-8")
+    with contextlib.suppress(OSError):
+        if path.read_bytes() == payload:
+            return False
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            # mkstemp makes the file private; a data file is as readable as any other.
+            os.fchmod(stream.fileno(), 0o644)
+            stream.write(payload)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+
+    return True
