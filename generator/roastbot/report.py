@@ -21,7 +21,7 @@ from roastbot.clock import Calendar
 from roastbot.ledger import Entry, Ledger, standing
 from roastbot.settings import AuthorSettings
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION: Literal[1] = 1
 DATA_FILE_NAME = "roastbot.json"
 
 
