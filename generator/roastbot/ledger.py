@@ -66,6 +66,7 @@ class Ledger:
     """All entries of the main sections, and each author's share of them."""
 
     main_sections: list[str]
+    listed: list[Page]
     entries: list[Entry]
     authors: list[AuthorLedger]
 
@@ -77,7 +78,8 @@ def build_ledger(
     sections = site.main_sections
     if sections is None:
         sections = default_main_sections(site, pages, calendar, diagnostics)
-    entries = _entries(site, pages, sections, calendar, diagnostics)
+    listed = listed_pages(site, pages, sections, calendar)
+    entries = _entries(site, listed, diagnostics)
     settings = site.settings
     authors = list(settings.authors) or _derive_authors(entries, settings)
     ledgers = [AuthorLedger(a, settings.cadence_for(a)) for a in authors]
@@ -90,7 +92,7 @@ def build_ledger(
         for ledger in matched:
             ledger.entries.append(entry)
 
-    return Ledger(sections, entries, ledgers)
+    return Ledger(sections, listed, entries, ledgers)
 
 
 def default_main_sections(
@@ -157,20 +159,24 @@ def _streak(ledger: AuthorLedger, calendar: Calendar) -> int:
     return streak
 
 
-def _entries(
-    site: Site,
-    pages: list[Page],
-    sections: list[str],
-    calendar: Calendar,
-    diagnostics: Diagnostics,
-) -> list[Entry]:
-    """Return the published entries of the main sections, newest first."""
+def listed_pages(
+    site: Site, pages: list[Page], sections: list[str], calendar: Calendar
+) -> list[Page]:
+    """Return what `where site.RegularPages "Section" "in" mainSections` lists."""
     wanted = set(sections)
+
+    return [
+        page
+        for page in pages
+        if page.section in wanted and page.is_published(calendar.now, site)
+    ]
+
+
+def _entries(site: Site, listed: list[Page], diagnostics: Diagnostics) -> list[Entry]:
+    """Return the dated entries not written by the bot, newest first."""
     bot = site.settings.bot_handle.lower()
     entries = []
-    for page in pages:
-        if page.section not in wanted or not page.is_published(calendar.now, site):
-            continue
+    for page in listed:
         if _is_by(page, bot):
             continue
         if page.date is None:

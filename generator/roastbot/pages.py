@@ -42,7 +42,6 @@ DEFAULT_DATE_KEYS: dict[str, tuple[str, ...]] = {
     "publishdate": ("publishdate", "pubdate", "published", "date"),
     "expirydate": ("expirydate", "unpublishdate"),
 }
-_FILENAME_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[-_ ](.+))?$")
 
 
 @dataclass(frozen=True)
@@ -300,15 +299,24 @@ def _front_matter_date(
 
 
 def _filename_date(relative: str, default_tz: tzinfo) -> datetime | None:
-    """Return the date at the start of the file (or bundle folder) name, if any."""
+    """Return the date that starts the file (or bundle folder) name, if any.
+
+    Hugo's `:filename` tries `YYYY-MM-DD?HH-MM-SS` on the first 19 characters, then
+    `YYYY-MM-DD` on the first 10, in the site zone (dateAndSlugFromBaseFilename).
+    """
     parts = relative.split("/")
     name = parts[-1].rpartition(".")[0]
     if name == "index" and len(parts) > 1:
         name = parts[-2]
-    match = _FILENAME_DATE.match(name)
-    if match is None:
-        return None
-    try:
-        return to_instant(match.group(1), default_tz)
-    except DateError:
-        return None
+    candidates = [name[:10]]
+    if len(name) >= 19:
+        candidates.insert(0, f"{name[:10]}T{name[11:19].replace('-', ':')}")
+    for candidate in candidates:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2})?", candidate):
+            continue
+        try:
+            return to_instant(candidate, default_tz)
+        except DateError:
+            continue
+
+    return None

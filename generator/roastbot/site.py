@@ -253,7 +253,7 @@ def _settings_error(
         dotted = ".".join(str(part) for part in error["loc"])
         lines.append(f"params.roastbot.{dotted}: {error['msg']}")
     first = exc.errors()[0]["loc"]
-    keys = [str(part) for part in first if not isinstance(part, int)]
+    keys = [part if isinstance(part, int) else str(part) for part in first]
     path, line = locate_key(root, files, ["roastbot", *keys])
 
     return ConfigError(
@@ -265,28 +265,51 @@ def _settings_error(
 
 
 def locate_key(
-    root: Path, files: list[tuple[Path, str | None]], keys: list[str]
+    root: Path, files: list[tuple[Path, str | None]], keys: list[str | int]
 ) -> tuple[str | None, int | None]:
-    """Find the config file and line that most likely set the last of `keys`."""
-    last = re.escape(keys[-1])
-    pattern = re.compile(
-        rf"^\s*(?:\[+\s*)?[\"']?(?:[\w.-]*\.)?{last}[\"']?\s*(?:[=:\]])", re.I
-    )
-    for path, _ in reversed(files):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError):
-            continue
-        if not re.search(re.escape(keys[0]), text, re.I):
-            continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            if pattern.match(line):
-                return path.relative_to(root).as_posix(), number
+    """Find the config file and line that most likely set a dotted key.
+
+    TOML and YAML parsers keep no positions, so this scans the text: the last key of
+    the path if it is written anywhere, else its parent (a missing key is reported at
+    its table), taking the n-th occurrence for the n-th entry of a list.
+    """
+    names = [key for key in keys if isinstance(key, str)]
+    texts = [(path, _read_text(path)) for path, _ in reversed(files)]
+    for depth in range(len(names), 0, -1):
+        name = names[depth - 1]
+        position = keys.index(name)
+        following = keys[position + 1] if position + 1 < len(keys) else None
+        nth = following if isinstance(following, int) else 0
+        for path, text in texts:
+            if line := _nth_key_line(text, name, nth):
+                return path.relative_to(root).as_posix(), line
 
     if files:
         return files[-1][0].relative_to(root).as_posix(), None
 
     return None, None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _nth_key_line(text: str, key: str, nth: int) -> int | None:
+    """Return the line of the `nth` place (0-based) that sets `key`, if any."""
+    pattern = re.compile(
+        rf"^\s*(?:\[+\s*)?[\"']?(?:[\w.-]*\.)?{re.escape(key)}[\"']?\s*[=:\]]",
+        re.IGNORECASE,
+    )
+    found = [
+        number
+        for number, line in enumerate(text.splitlines(), start=1)
+        if pattern.match(line)
+    ]
+
+    return found[nth] if nth < len(found) else (found[-1] if found else None)
 
 
 def _time_zone(
