@@ -212,7 +212,8 @@ def test_dict_argument_picks_one_author_and_hides_the_run(
 ) -> None:
     """(dict "author" "bo" "showRun" false) renders only Bo's line."""
     site = three_authors(
-        '{{ partial "roastbot/footer.html" (dict "page" . "author" "BO" "showRun" false) }}'
+        '{{ partial "roastbot/footer.html" '
+        '(dict "page" . "author" "BO" "showRun" false) }}'
     )
     generate(site)
     soup, _ = build(hugo, site, tmp_path)
@@ -224,7 +225,7 @@ def test_dict_argument_picks_one_author_and_hides_the_run(
 def test_unknown_author_warns_with_the_known_ones(
     hugo: Hugo, three_authors: Callable[[str], Path], tmp_path: Path
 ) -> None:
-    """A handle not in the data file renders no line and a warning naming the choices."""
+    """A handle not in the data renders no line, and a warning lists the handles."""
     site = three_authors('{{ partial "roastbot/footer.html" (dict "author" "zed") }}')
     generate(site)
     soup, log = build(hugo, site, tmp_path)
@@ -269,8 +270,7 @@ def test_warnings_can_be_silenced_with_ignore_logs(
     site = three_authors('{{ partial "roastbot/footer.html" . }}')
     config = site / "hugo.toml"
     config.write_text(
-        "ignoreLogs = ['roastbot-no-data']\n"
-        + config.read_text(encoding="utf-8"),
+        "ignoreLogs = ['roastbot-no-data']\n" + config.read_text(encoding="utf-8"),
         encoding="utf-8",
     )
     _, log = build(hugo, site, tmp_path)
