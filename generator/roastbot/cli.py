@@ -42,6 +42,7 @@ SiteOption = Annotated[
         "--site",
         "-s",
         help="Hugo site root (where hugo.toml or config/ is).",
+        exists=True,
         file_okay=False,
         show_default="current directory",
     ),
