@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
+from roastbot.cascade import Cascade, apply_cascades, read_cascades
 from roastbot.dates import DateError, to_instant
 from roastbot.errors import Diagnostics, FrontMatterError
 from roastbot.frontmatter import FrontMatter, read_front_matter
@@ -90,19 +91,60 @@ def load_pages(site: Site, diagnostics: Diagnostics) -> list[Page]:
         return []
 
     default_tz = site.time_zone or UTC
-    files = sorted(_content_files(site), key=lambda item: item[1])
+    files, branches = _content_files(site)
+    cascades = _branch_cascades(site, branches)
+    config_cascades = read_cascades(site.config.get("cascade"))
+
+    pages = []
+    for path, relative in sorted(files, key=lambda item: item[1]):
+        file = _File(path, relative, site.relative(path))
+        chain = [c for prefix in _ancestors(relative) for c in cascades.get(prefix, [])]
+        pages.append(
+            _read_page(site, file, chain + config_cascades, default_tz, diagnostics)
+        )
+
+    return pages
+
+
+def _branch_cascades(site: Site, branches: dict[str, Path]) -> dict[str, list[Cascade]]:
+    """Read the `cascade` of every branch bundle, by folder prefix."""
+    found = {}
+    for prefix, path in branches.items():
+        data = read_front_matter(path, display=site.relative(path)).data
+        if "cascade" in data:
+            found[prefix] = read_cascades(data["cascade"])
+
+    return found
+
+
+def _ancestors(relative: str) -> list[str]:
+    """Return the folder prefixes above a page, nearest first ("posts/", "")."""
+    parts = relative.split("/")[:-1]
+    if parts and relative.rsplit("/", 1)[-1].startswith("index."):
+        parts = parts[:-1]  # a leaf bundle's own folder is the page, not a branch
 
     return [
-        _read_page(
-            site, _File(path, relative, site.relative(path)), default_tz, diagnostics
-        )
-        for path, relative in files
+        "/".join(parts[:depth]) + "/" if depth else ""
+        for depth in range(len(parts), -1, -1)
     ]
 
 
-def _content_files(site: Site) -> list[tuple[Path, str]]:
-    """Walk the content directory; return (file, path relative to contentDir)."""
+def _hugo_path(relative: str) -> str:
+    """Return the page's path as Hugo matches it: "/posts/my-post"."""
+    stem = relative.rpartition(".")[0] or relative
+    stem = stem.removesuffix("/index") if "/" in stem else stem
+
+    return "/" + stem.lower().replace(" ", "-")
+
+
+def _content_files(site: Site) -> tuple[list[tuple[Path, str]], dict[str, Path]]:
+    """Walk the content directory.
+
+    Return the regular pages as (file, path relative to contentDir), and the branch
+    bundles' `_index` files by folder prefix.
+    """
     found: list[tuple[Path, str]] = []
+    branches: dict[str, Path] = {}
     stack = [(site.content_dir, "")]
     while stack:
         folder, prefix = stack.pop()
@@ -112,17 +154,21 @@ def _content_files(site: Site) -> list[tuple[Path, str]]:
         index = next((f for f in files if _is_content(f.name, "index")), None)
         if index is not None and prefix:
             # A leaf bundle: the index is the page, the rest are its resources.
-            found.append((Path(index.path), prefix + index.name))
+            if not _is_ignored(site, Path(index.path)):
+                found.append((Path(index.path), prefix + index.name))
             continue
         for entry in files:
-            stem = entry.name.rpartition(".")[0]
-            if _is_content(entry.name) and stem != "_index":
+            if not _is_content(entry.name) or _is_ignored(site, Path(entry.path)):
+                continue
+            if entry.name.rpartition(".")[0] == "_index":
+                branches[prefix] = Path(entry.path)
+            else:
                 found.append((Path(entry.path), prefix + entry.name))
         for entry in entries:
             if entry.is_dir():
                 stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
 
-    return [item for item in found if not _is_ignored(site, item[0])]
+    return found, branches
 
 
 def _is_skipped(name: str) -> bool:
@@ -156,11 +202,20 @@ class _File:
 
 
 def _read_page(
-    site: Site, file: _File, default_tz: tzinfo, diagnostics: Diagnostics
+    site: Site,
+    file: _File,
+    cascades: list[Cascade],
+    default_tz: tzinfo,
+    diagnostics: Diagnostics,
 ) -> Page:
-    """Parse one content file into a `Page`."""
+    """Parse one content file into a `Page`, filling gaps from its cascades."""
     relative, shown = file.relative, file.shown
     matter = read_front_matter(file.path, display=shown)
+    if cascades:
+        data = apply_cascades(
+            matter.data, cascades, _hugo_path(relative), site.environment
+        )
+        matter = replace(matter, data=data)
     data = matter.data
     params = data["params"] if isinstance(data.get("params"), dict) else {}
     dates = {
