@@ -540,9 +540,8 @@ def build_cases(runs: int | None, *, quick: bool) -> list[Case]:
     return cases
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def run(args: argparse.Namespace) -> None:
     """Generate the sites, time both commands on each, print and save the ratios."""
-    args = parse_args(argv)
     started = time.perf_counter()
     hugo = find_hugo()
     meta = {
@@ -552,13 +551,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "clock": CLOCK,
     }
     print(f"{meta['hugo']} ({hugo}); Python {meta['python']}; {meta['machine']}")
-    try:
-        cases = build_cases(args.runs, quick=args.quick)
-        results = [bench_case(case, hugo) for case in cases]
-        refs = references(args.runs or SMALL_RUNS)
-    except (CommandFailedError, OSError) as exc:
-        print(f"bench: error: {exc}", file=sys.stderr)
-        return 1
+    sys.stdout.flush()
+
+    cases = build_cases(args.runs, quick=args.quick)
+    results = [bench_case(case, hugo) for case in cases]
+    refs = references(args.runs or SMALL_RUNS)
 
     print(render_table(results, refs))
     elapsed = time.perf_counter() - started
@@ -566,6 +563,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         payload = to_json(results, refs, meta)
         args.json.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark; return 1 only if a command could not run or failed."""
+    try:
+        run(parse_args(argv))
+    except (CommandFailedError, OSError) as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

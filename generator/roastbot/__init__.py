@@ -1,8 +1,5 @@
 """roastbot: keep a Hugo dev log's authors honest."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("roastbot")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0+unknown"
+# The one place the version is written; pyproject.toml reads it from here. (Reading
+# it back through importlib.metadata would cost a plain run tens of milliseconds.)
+__version__ = "0.1.0"
