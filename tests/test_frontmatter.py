@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 
 from roastbot.errors import FrontMatterError
-from roastbot.frontmatter import parse_front_matter
+from roastbot.frontmatter import parse_front_matter, read_front_matter
 
 TOML = (
     '+++\ntitle = "T"\ndate = 2026-12-01\n[params]\nAuthorGitHubHandle = "ada"\n'
@@ -89,3 +90,41 @@ def test_line_of_finds_a_key() -> None:
     matter = parse_front_matter('+++\ntitle = "T"\nDate = "soon"\n+++\n')
 
     assert matter.line_of("date") == 3
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json"])
+def test_front_matter_longer_than_the_first_read(tmp_path: Path, fmt: str) -> None:
+    """Front matter past the first 16 KiB, with a multi-byte character at the cut."""
+    summary = "é" * 9000  # 18,000 bytes of two-byte characters
+    if fmt == "toml":
+        text = f'+++\ntitle = "T"\nsummary = "{summary}"\ndate = 2026-12-01\n+++\nBody'
+    else:
+        text = f'{{"title": "T", "summary": "{summary}", "date": "2026-12-01"}}\nBody'
+    path = tmp_path / "long.md"
+    path.write_text(text, encoding="utf-8")
+
+    matter = read_front_matter(path)
+
+    assert matter.data["summary"] == summary
+    assert matter.data["date"] in (date(2026, 12, 1), "2026-12-01")
+
+
+def test_a_long_body_is_not_needed(tmp_path: Path) -> None:
+    """A file whose body runs past the first read parses from its head alone."""
+    path = tmp_path / "post.md"
+    path.write_text('+++\ntitle = "T"\n+++\n' + "word " * 10000, encoding="utf-8")
+
+    assert read_front_matter(path).data == {"title": "T"}
+
+
+def test_invalid_utf8_names_the_byte(tmp_path: Path) -> None:
+    """A file that is not UTF-8 is refused with where the bad byte is."""
+    path = tmp_path / "latin1.md"
+    path.write_bytes(b'+++\ntitle = "caf\xe9"\n+++\n')
+
+    with pytest.raises(FrontMatterError) as caught:
+        read_front_matter(path, display="content/latin1.md")
+
+    assert str(caught.value).startswith(
+        "content/latin1.md:2: not UTF-8 text: byte 0xe9 at offset 16"
+    )

@@ -45,10 +45,19 @@ def load(fmt: Format, text: str) -> dict[str, Any]:
 
 def lower_keys(value: Any) -> Any:
     """Return `value` with every mapping key lower-cased, as Hugo treats them."""
+    # Only containers recurse: this runs on every page of large sites.
     if isinstance(value, dict):
-        return {str(key).lower(): lower_keys(item) for key, item in value.items()}
+        return {
+            str(key).lower(): lower_keys(item)
+            if isinstance(item, (dict, list))
+            else item
+            for key, item in value.items()
+        }
     if isinstance(value, list):
-        return [lower_keys(item) for item in value]
+        return [
+            lower_keys(item) if isinstance(item, (dict, list)) else item
+            for item in value
+        ]
 
     return value
 

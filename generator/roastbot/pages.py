@@ -90,27 +90,23 @@ def load_pages(site: Site, diagnostics: Diagnostics) -> list[Page]:
         )
         return []
 
-    default_tz = site.time_zone or UTC
     files, branches = _content_files(site)
-    cascades = _branch_cascades(site, branches)
-    config_cascades = read_cascades(site.config.get("cascade"))
+    reader = _Reader(site, _branch_cascades(site, branches), diagnostics)
 
-    pages = []
-    for path, relative in sorted(files, key=lambda item: item[1]):
-        file = _File(path, relative, site.relative(path))
-        chain = [c for prefix in _ancestors(relative) for c in cascades.get(prefix, [])]
-        pages.append(
-            _read_page(site, file, chain + config_cascades, default_tz, diagnostics)
-        )
-
-    return pages
+    return [
+        reader.read(path, relative) for path, relative in sorted(files, key=_by_path)
+    ]
 
 
-def _branch_cascades(site: Site, branches: dict[str, Path]) -> dict[str, list[Cascade]]:
+def _by_path(item: tuple[str, str]) -> str:
+    return item[1]
+
+
+def _branch_cascades(site: Site, branches: dict[str, str]) -> dict[str, list[Cascade]]:
     """Read the `cascade` of every branch bundle, by folder prefix."""
     found = {}
     for prefix, path in branches.items():
-        data = read_front_matter(path, display=site.relative(path)).data
+        data = read_front_matter(path, display=site.relative(Path(path))).data
         if "cascade" in data:
             found[prefix] = read_cascades(data["cascade"])
 
@@ -137,15 +133,15 @@ def _hugo_path(relative: str) -> str:
     return "/" + stem.lower().replace(" ", "-")
 
 
-def _content_files(site: Site) -> tuple[list[tuple[Path, str]], dict[str, Path]]:
+def _content_files(site: Site) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """Walk the content directory.
 
     Return the regular pages as (file, path relative to contentDir), and the branch
     bundles' `_index` files by folder prefix.
     """
-    found: list[tuple[Path, str]] = []
-    branches: dict[str, Path] = {}
-    stack = [(site.content_dir, "")]
+    found: list[tuple[str, str]] = []
+    branches: dict[str, str] = {}
+    stack = [(str(site.content_dir), "")]
     while stack:
         folder, prefix = stack.pop()
         with os.scandir(folder) as scan:
@@ -154,19 +150,19 @@ def _content_files(site: Site) -> tuple[list[tuple[Path, str]], dict[str, Path]]
         index = next((f for f in files if _is_content(f.name, "index")), None)
         if index is not None and prefix:
             # A leaf bundle: the index is the page, the rest are its resources.
-            if not _is_ignored(site, Path(index.path)):
-                found.append((Path(index.path), prefix + index.name))
+            if not _is_ignored(site, index.path):
+                found.append((index.path, prefix + index.name))
             continue
         for entry in files:
-            if not _is_content(entry.name) or _is_ignored(site, Path(entry.path)):
+            if not _is_content(entry.name) or _is_ignored(site, entry.path):
                 continue
             if entry.name.rpartition(".")[0] == "_index":
-                branches[prefix] = Path(entry.path)
+                branches[prefix] = entry.path
             else:
-                found.append((Path(entry.path), prefix + entry.name))
+                found.append((entry.path, prefix + entry.name))
         for entry in entries:
             if entry.is_dir():
-                stack.append((Path(entry.path), f"{prefix}{entry.name}/"))
+                stack.append((entry.path, f"{prefix}{entry.name}/"))
 
     return found, branches
 
@@ -185,9 +181,11 @@ def _is_content(name: str, stem: str | None = None) -> bool:
     return stem is None or base == stem
 
 
-def _is_ignored(site: Site, path: Path) -> bool:
-    """Return whether `ignoreFiles` matches the file's path."""
-    text = path.as_posix()
+def _is_ignored(site: Site, path: str) -> bool:
+    """Return whether `ignoreFiles` matches the file's absolute path."""
+    if not site.ignore_files:
+        return False
+    text = path.replace(os.sep, "/")
 
     return any(pattern.search(text) for pattern in site.ignore_files)
 
@@ -196,52 +194,97 @@ def _is_ignored(site: Site, path: Path) -> bool:
 class _File:
     """A content file: where it is, its path in contentDir, and how to name it."""
 
-    path: Path
+    path: str
     relative: str
     shown: str
 
 
-def _read_page(
-    site: Site,
-    file: _File,
-    cascades: list[Cascade],
-    default_tz: tzinfo,
-    diagnostics: Diagnostics,
-) -> Page:
-    """Parse one content file into a `Page`, filling gaps from its cascades."""
-    relative, shown = file.relative, file.shown
-    matter = read_front_matter(file.path, display=shown)
-    if cascades:
-        data = apply_cascades(
-            matter.data, cascades, _hugo_path(relative), site.environment
-        )
-        matter = replace(matter, data=data)
-    data = matter.data
-    params = data["params"] if isinstance(data.get("params"), dict) else {}
-    dates = {
-        name: _first_date(
-            _date_keys(site.frontmatter.get(name), defaults), file, matter, default_tz
-        )
-        for name, defaults in DEFAULT_DATE_KEYS.items()
-    }
+class _Reader:
+    """Turn content files into pages, with what is fixed for the whole site."""
 
-    return Page(
-        path=relative,
-        # Hugo lower-cases page paths, so `Blog/x.md` is in section "blog".
-        section=relative.split("/", 1)[0].lower() if "/" in relative else "",
-        title=_title(data, relative),
-        date=dates["date"],
-        publish_date=dates["publishdate"],
-        expiry_date=dates["expirydate"],
-        draft=_truthy(data.get("draft")),
-        listed=_is_listed(data, shown, diagnostics),
-        handles=_strings(_param(data, params, "authorgithubhandle")),
-        names=(
-            _strings(_param(data, params, "author"))
-            + _strings(_param(data, params, "authors"))
-        ),
-        line=matter.first_line,
-    )
+    def __init__(
+        self,
+        site: Site,
+        cascades: dict[str, list[Cascade]],
+        diagnostics: Diagnostics,
+    ) -> None:
+        self.site = site
+        self.cascades = cascades
+        self.config_cascades = read_cascades(site.config.get("cascade"))
+        self.diagnostics = diagnostics
+        self.default_tz = site.time_zone or UTC
+        self.shown_content = site.relative(site.content_dir)
+        self.date_keys = {
+            name: _date_keys(site.frontmatter.get(name), defaults)
+            for name, defaults in DEFAULT_DATE_KEYS.items()
+        }
+
+    def read(self, path: str, relative: str) -> Page:
+        """Parse one content file into a `Page`, filling gaps from its cascades."""
+        file = _File(path, relative, f"{self.shown_content}/{relative}")
+        matter = read_front_matter(path, display=file.shown)
+        chain = [c for p in _ancestors(relative) for c in self.cascades.get(p, ())]
+        if chain or self.config_cascades:
+            data = apply_cascades(
+                matter.data,
+                chain + self.config_cascades,
+                _hugo_path(relative),
+                self.site.environment,
+            )
+            matter = replace(matter, data=data)
+        data = matter.data
+        params = data["params"] if isinstance(data.get("params"), dict) else {}
+        dates = self._dates(file, matter)
+
+        return Page(
+            path=relative,
+            # Hugo lower-cases page paths, so `Blog/x.md` is in section "blog".
+            section=relative.split("/", 1)[0].lower() if "/" in relative else "",
+            title=_title(data, relative),
+            date=dates["date"],
+            publish_date=dates["publishdate"],
+            expiry_date=dates["expirydate"],
+            draft=_truthy(data.get("draft")),
+            listed=_is_listed(data, file.shown, self.diagnostics),
+            handles=_strings(_param(data, params, "authorgithubhandle")),
+            names=(
+                _strings(_param(data, params, "author"))
+                + _strings(_param(data, params, "authors"))
+            ),
+            line=matter.first_line,
+        )
+
+    def _dates(self, file: _File, matter: FrontMatter) -> dict[str, datetime | None]:
+        """Resolve date, publishDate and expiryDate along the `[frontmatter]` lists.
+
+        Each list is Hugo's handler chain: the first key with a value wins. The
+        lists share keys (`date` is in all of them), so each key is read once.
+        """
+        seen: dict[str, datetime | None] = {}
+        resolved: dict[str, datetime | None] = {}
+        for name, keys in self.date_keys.items():
+            resolved[name] = None
+            for key in keys:
+                if key not in seen:
+                    seen[key] = self._date_for(key, file, matter)
+                if seen[key] is not None:
+                    resolved[name] = seen[key]
+                    break
+
+        return resolved
+
+    def _date_for(self, key: str, file: _File, matter: FrontMatter) -> datetime | None:
+        """Return one handler's date: a front matter key, `:filename` and so on."""
+        if key == ":filename":
+            return _filename_date(file.relative, self.default_tz)
+        if key == ":filemodtime":
+            return datetime.fromtimestamp(os.stat(file.path).st_mtime, UTC)
+        if key.startswith(":"):
+            # `:git` needs enableGitInfo and the repository history; Hugo moves on to
+            # the next key when it has no value, and so do we.
+            return None
+
+        return _front_matter_date(matter, key, self.default_tz, file.shown)
 
 
 def _param(data: dict[str, Any], params: dict[str, Any], key: str) -> Any:
@@ -311,27 +354,6 @@ def _date_keys(configured: Any, defaults: tuple[str, ...]) -> list[str]:
         keys.extend(defaults if key == ":default" else [key])
 
     return keys
-
-
-def _first_date(
-    keys: list[str], file: _File, matter: FrontMatter, default_tz: tzinfo
-) -> datetime | None:
-    """Return the first date found along `keys`, as Hugo's date handler chain does."""
-    for key in keys:
-        if key == ":filename":
-            found = _filename_date(file.relative, default_tz)
-        elif key == ":filemodtime":
-            found = datetime.fromtimestamp(file.path.stat().st_mtime, UTC)
-        elif key.startswith(":"):
-            # `:git` needs enableGitInfo and the repository history; Hugo moves on to
-            # the next key when it has no value, and so do we.
-            continue
-        else:
-            found = _front_matter_date(matter, key, default_tz, file.shown)
-        if found is not None:
-            return found
-
-    return None
 
 
 def _front_matter_date(
