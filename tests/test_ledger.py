@@ -252,8 +252,10 @@ def test_undated_entry_warns_and_does_not_count(make_site: SiteFactory) -> None:
 
     run = run_at(root, "2026-12-01")
 
-    [warning] = run.diagnostics.warnings
-    assert "no date" in warning.message
+    undated, empty = run.diagnostics.warnings
+    assert "entry has no date" in undated.message
+    assert (undated.path, undated.line) == ("content/posts/x.md", 1)
+    assert "no published entries" in empty.message
     assert run.data.site.entry_count == 0
 
 
@@ -310,3 +312,22 @@ def test_default_main_section_is_the_largest(make_site: SiteFactory) -> None:
     run = run_at(root, "2026-12-01")
 
     assert run.data.site.main_sections == ["notes"]
+
+
+def test_a_main_section_without_entries_warns(make_site: SiteFactory) -> None:
+    """No published entry at all is a warning that names the main sections."""
+    root = make_site(
+        {
+            "hugo.toml": CONFIG,
+            "content/posts/draft.md": entry(
+                "2026-11-01", handle="ada", extra="draft = true"
+            ),
+        }
+    )
+
+    run = run_at(root, "2026-12-01")
+
+    [warning] = run.diagnostics.warnings
+    assert "no published entries in the main sections ('posts')" in warning.message
+    assert warning.path == "hugo.toml"
+    assert {a.status for a in run.data.authors} == {"overdue"}

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import Hugo, run_cli
+from conftest import REPO, Hugo, SiteFactory, run_cli
 
 pytestmark = pytest.mark.hugo
 
@@ -276,3 +277,30 @@ def test_warnings_can_be_silenced_with_ignore_logs(
     _, log = build(hugo, site, tmp_path)
 
     assert "roastbot generate" not in log
+
+
+def test_the_repository_works_as_a_theme_by_name(
+    any_hugo: Hugo, make_site: SiteFactory, tmp_path: Path
+) -> None:
+    """`theme = ["roastbot"]` with the repository in themes/, as the README says."""
+    site = make_site(
+        {
+            "hugo.toml": CONFIG.replace(
+                'title = "Log"', 'title = "Log"\ntheme = ["roastbot"]'
+            ),
+            "layouts/home.html": (
+                '<footer>{{ partial "roastbot/footer.html" . }}</footer>'
+            ),
+            "content/posts/a.md": '+++\ntitle = "A"\ndate = 2026-12-01\n'
+            'author = "Bo Tern"\n+++\n',
+        }
+    )
+    theme = site / "themes" / "roastbot"
+    theme.mkdir(parents=True)
+    shutil.copy(REPO / "hugo.toml", theme / "hugo.toml")
+    shutil.copytree(REPO / "layouts-partials", theme / "layouts-partials")
+    generate(site)
+
+    soup, _ = build(any_hugo, site, tmp_path)
+
+    assert authors(soup)["bo"]["data-days-since"] == "2"

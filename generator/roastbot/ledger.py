@@ -80,6 +80,13 @@ def build_ledger(
         sections = default_main_sections(site, pages, calendar, diagnostics)
     listed = listed_pages(site, pages, sections, calendar)
     entries = _entries(site, listed, diagnostics)
+    if not entries:
+        named = ", ".join(repr(s) for s in sections) or "none"
+        diagnostics.warn(
+            f"no published entries in the main sections ({named}); every author is "
+            "overdue (check params.mainSections and the entries' draft and dates)",
+            path=site.relative(site.config_files[0]) if site.config_files else None,
+        )
     settings = site.settings
     authors = list(settings.authors) or _derive_authors(entries, settings)
     ledgers = [AuthorLedger(a, settings.cadence_for(a)) for a in authors]
