@@ -85,7 +85,7 @@ def build_ledger(
         diagnostics.warn(
             f"no published entries in the main sections ({named}); every author is "
             "overdue (check params.mainSections and the entries' draft and dates)",
-            path=site.relative(site.config_files[0]) if site.config_files else None,
+            path=site.config_shown,
         )
     settings = site.settings
     authors = list(settings.authors) or _derive_authors(entries, settings)
@@ -126,7 +126,7 @@ def default_main_sections(
             f"sections {', '.join(tied)} tie for Hugo's default main section, which "
             f"Hugo then picks at random; counting {tied[0]!r} (set params.mainSections "
             "in the Hugo config to choose)",
-            path=site.relative(site.config_files[0]) if site.config_files else None,
+            path=site.config_shown,
         )
 
     return tied[:1]

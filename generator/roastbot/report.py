@@ -18,8 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 from roastbot.clock import Calendar
-from roastbot.ledger import Entry, Ledger, standing
-from roastbot.settings import AuthorSettings
+from roastbot.ledger import AuthorLedger, Entry, Ledger, standing
 
 SCHEMA_VERSION: Literal[1] = 1
 DATA_FILE_NAME = "roastbot.json"
@@ -116,13 +115,14 @@ def build_report(ledger: Ledger, calendar: Calendar, version: str) -> RoastbotDa
             entry_count=len(ledger.entries),
             main_sections=ledger.main_sections,
         ),
-        authors=[_author(a.author, a, calendar) for a in ledger.authors],
+        authors=[_author(author, calendar) for author in ledger.authors],
         roasts=[],
     )
 
 
-def _author(author: AuthorSettings, ledger: Any, calendar: Calendar) -> AuthorReport:
+def _author(ledger: AuthorLedger, calendar: Calendar) -> AuthorReport:
     """Report one author's standing."""
+    author = ledger.author
     where = standing(ledger, calendar)
 
     return AuthorReport(

@@ -84,6 +84,11 @@ class Site:
         """Return whether `buildDrafts`, `buildFuture` or `buildExpired` is set."""
         return self.config.get(f"build{kind}") is True
 
+    @property
+    def config_shown(self) -> str | None:
+        """Return the first config file, relative to the root, for messages."""
+        return self.relative(self.config_files[0]) if self.config_files else None
+
     def relative(self, path: Path) -> str:
         """Return `path` relative to the site root, for messages."""
         try:
