@@ -36,7 +36,7 @@ lint: install
 	$(BIN)/mypy --strict
 
 bench: install
-	$(BIN)/python bench/bench.py
+	$(BIN)/python bench/bench.py $(BENCH_ARGS)
 
 # Regenerate hugo-data/ from the models and the example site (a test checks both).
 schema: install

@@ -520,10 +520,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--quick", action="store_true", help="skip the 10,000-post site"
     )
     parser.add_argument("--json", type=Path, metavar="FILE", help="write the numbers")
+    parser.add_argument(
+        "--site",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also time this Hugo site, against the small-site target (roastbot "
+        "writes DIR/data/roastbot.json, so point it at a copy); repeatable",
+    )
     return parser.parse_args(argv)
 
 
-def build_cases(runs: int | None, *, quick: bool) -> list[Case]:
+def build_cases(
+    runs: int | None, *, quick: bool, extra: Sequence[Path] = ()
+) -> list[Case]:
     """Generate the sites and return the cases to time, smallest first."""
     cases = [
         Case("devlog (example)", EXAMPLE, runs or SMALL_RUNS, SMALL_TARGET),
@@ -533,6 +544,10 @@ def build_cases(runs: int | None, *, quick: bool) -> list[Case]:
             runs or SMALL_RUNS,
             SMALL_TARGET,
         ),
+    ]
+    cases += [
+        Case(site.resolve().name, site.resolve(), runs or SMALL_RUNS, SMALL_TARGET)
+        for site in extra
     ]
     if not quick:
         site = generate_site(WORK / "site-10000", 10_000)
@@ -553,7 +568,7 @@ def run(args: argparse.Namespace) -> None:
     print(f"{meta['hugo']} ({hugo}); Python {meta['python']}; {meta['machine']}")
     sys.stdout.flush()
 
-    cases = build_cases(args.runs, quick=args.quick)
+    cases = build_cases(args.runs, quick=args.quick, extra=args.site)
     results = [bench_case(case, hugo) for case in cases]
     refs = references(args.runs or SMALL_RUNS)
 
