@@ -23,6 +23,7 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 site: install
+	$(BIN)/python examples/make_example_repo.py $(EXAMPLE)/repo
 	$(BIN)/roastbot generate --site $(EXAMPLE)
 	$(BIN)/hugo --source $(EXAMPLE) --destination $(CURDIR)/public --cleanDestinationDir --minify
 	@echo "Built the example dev log into public/ (open public/index.html)"
@@ -41,7 +42,8 @@ bench: install
 # Regenerate hugo-data/ from the models and the example site (a test checks both).
 schema: install
 	$(BIN)/roastbot schema > hugo-data/roastbot.schema.json
+	$(BIN)/python examples/make_example_repo.py $(EXAMPLE)/repo --now 2026-12-03T09:00:00-06:00
 	$(BIN)/roastbot generate --site $(EXAMPLE) --now 2026-12-03T09:00:00-06:00 --dry-run > hugo-data/roastbot.sample.json
 
 clean:
-	rm -rf $(VENV) public $(EXAMPLE)/public $(EXAMPLE)/data/roastbot.json bench/.work
+	rm -rf $(VENV) public $(EXAMPLE)/public $(EXAMPLE)/data/roastbot.json $(EXAMPLE)/repo $(EXAMPLE)/.roastbot bench/.work

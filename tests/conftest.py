@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import importlib.util
 import json
 import os
 import shutil
@@ -11,12 +12,37 @@ import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 HUGO_OLD_VERSION = "0.148.2"
+# The clock `make schema` builds hugo-data/roastbot.sample.json at.
+EXAMPLE_CLOCK = "2026-12-03T09:00:00-06:00"
+
+
+def example_repo_module() -> Any:
+    """Import examples/make_example_repo.py, which builds git repositories for tests."""
+    spec = importlib.util.spec_from_file_location(
+        "make_example_repo", REPO / "examples" / "make_example_repo.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    return module
+
+
+def build_example_repo(path: Path, now: str) -> Path:
+    """Build the example's git repository at `path`, dated back from `now`."""
+    built: Path = example_repo_module().build(path, datetime.fromisoformat(now))
+
+    return built
+
 
 # Variables that change roastbot's or Hugo's answers; every test starts without them.
 ISOLATED_VARIABLES = (
@@ -241,8 +267,11 @@ def copy_example(tmp_path: Path) -> Path:
     shutil.copytree(
         REPO / "examples" / "devlog",
         target,
-        ignore=shutil.ignore_patterns("public", "resources", "roastbot.json"),
+        ignore=shutil.ignore_patterns(
+            "public", "resources", "roastbot.json", "repo", ".roastbot"
+        ),
     )
+    build_example_repo(target / "repo", EXAMPLE_CLOCK)
     config = target / "hugo.toml"
     text = config.read_text(encoding="utf-8").replace(
         'path = "../../.."', f'path = "{REPO.as_posix()}"'

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import REPO, SiteFactory, run_cli
+from conftest import EXAMPLE_CLOCK, REPO, SiteFactory, run_cli
 from roastbot import report
 from roastbot.cli import app
 from roastbot.report import RoastbotData
@@ -269,16 +269,11 @@ def test_schema_matches_the_committed_file() -> None:
     assert json.loads(result.stdout) == json.loads(committed)
 
 
-def test_sample_data_is_the_example_site_at_its_clock() -> None:
+def test_sample_data_is_the_example_site_at_its_clock(copy_example: Path) -> None:
     """hugo-data/roastbot.sample.json is the example's data at make schema's clock."""
     sample = (REPO / "hugo-data" / "roastbot.sample.json").read_text()
     result = invoke(
-        "generate",
-        "--site",
-        str(REPO / "examples" / "devlog"),
-        "--now",
-        "2026-12-03T09:00:00-06:00",
-        "--dry-run",
+        "generate", "--site", str(copy_example), "--now", EXAMPLE_CLOCK, "--dry-run"
     )
 
     assert result.stdout == sample

@@ -88,8 +88,9 @@ def test_example_footer_shows_each_author(
     assert bo.select_one("a.roastbot-entry")["href"] == "/posts/migrating-the-queue/"
     assert " ".join(ada.get_text().split()) == (
         "Ada Quill: Last entry Three cache layers, one bug 13 days ago "
-        "· weekly promise: overdue"
+        "· weekly promise: overdue · 1 PR merged in the last 7 days"
     )
+    assert ada.select_one(".roastbot-shipped")["data-prs"] == "1"
     run = footer.select_one(".roastbot-run")
     assert run.get_text() == "roast-bot last ran Dec 3, 2026"
     assert run.time["datetime"] == "2026-12-03T09:00:00-06:00"

@@ -97,7 +97,7 @@ def generate(
         bool,
         typer.Option(
             "--offline",
-            help="Make no network calls (this version's stages need none).",
+            help="Make no network calls: GitHub sources answer from the cache.",
         ),
     ] = False,
     strict: Annotated[
@@ -114,7 +114,7 @@ def generate(
 
     Run it before `hugo`: the roastbot partials read the file at build time.
     """
-    run = _run(site, now, environment)
+    run = _run(site, now, environment, offline=offline)
     _report_warnings(run.diagnostics, strict=strict)
 
     from roastbot.report import render_json, write_atomic
@@ -158,7 +158,9 @@ def schema() -> None:
     typer.echo(json.dumps(json_schema(), indent=2))
 
 
-def _run(site: Path, now: str | None, environment: str | None) -> Run:
+def _run(
+    site: Path, now: str | None, environment: str | None, *, offline: bool = False
+) -> Run:
     """Run the pipeline, turning roastbot's errors into exit codes."""
     from roastbot.pipeline import generate as run_pipeline
 
@@ -169,6 +171,8 @@ def _run(site: Path, now: str | None, environment: str | None) -> Run:
             source_date_epoch=os.environ.get("SOURCE_DATE_EPOCH"),
             tz_variable=os.environ.get("TZ"),
             environment=environment,
+            offline=offline,
+            env=os.environ,
             version=__version__,
         )
     except ClockError as exc:

@@ -1,6 +1,6 @@
 """One run of roastbot, from the Hugo site to the report, with no I/O at the ends.
 
-    site -> pages -> ledger -> report
+    site -> pages -> ledger -> activity (sources, scores, picks) -> report
 
 The CLI reads the environment and the flags, calls `generate`, and writes or prints
 what it returns. Tests call `generate` directly with a fixed clock.
@@ -8,10 +8,12 @@ what it returns. Tests call `generate` directly with a fixed clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
+from roastbot.activity import Activity, gather_activity
 from roastbot.clock import Calendar, resolve_now, resolve_zone
 from roastbot.errors import Diagnostics
 from roastbot.ledger import Ledger, build_ledger
@@ -27,6 +29,7 @@ class Run:
     site: Site
     calendar: Calendar
     ledger: Ledger
+    activity: Activity | None
     data: RoastbotData
     diagnostics: Diagnostics
 
@@ -43,6 +46,8 @@ def generate(
     source_date_epoch: str | None = None,
     tz_variable: str | None = None,
     environment: str | None = None,
+    offline: bool = False,
+    env: Mapping[str, str] | None = None,
     version: str = "0",
 ) -> Run:
     """Read the site and compute the report; raise `RoastbotError` on bad input."""
@@ -54,6 +59,9 @@ def generate(
 
     pages = load_pages(site, diagnostics)
     ledger = build_ledger(site, pages, calendar, diagnostics)
-    data = build_report(ledger, calendar, version)
+    activity = gather_activity(
+        site, ledger, calendar, offline=offline, env=env or {}, diagnostics=diagnostics
+    )
+    data = build_report(ledger, calendar, version, activity)
 
-    return Run(site, calendar, ledger, data, diagnostics)
+    return Run(site, calendar, ledger, activity, data, diagnostics)

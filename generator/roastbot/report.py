@@ -17,8 +17,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
+from roastbot.activity import Activity, AuthorActivity
 from roastbot.clock import Calendar
+from roastbot.facts import PullRequestFact
 from roastbot.ledger import AuthorLedger, Entry, Ledger, standing
+from roastbot.scoring import score, score_parts
 
 SCHEMA_VERSION: Literal[1] = 1
 DATA_FILE_NAME = "roastbot.json"
@@ -58,6 +61,55 @@ class SiteSummary(_Model):
     main_sections: list[str]
 
 
+class PullRequestSummary(_Model):
+    """A merged PR, as compact facts, with its roastability score and the reasons."""
+
+    repo: str
+    number: int
+    title: str
+    url: str
+    merged_at: Instant
+    additions: int
+    deletions: int
+    changed_files: int
+    commits: int = Field(description="How many commits; messages stay in the cache.")
+    score: float
+    score_parts: dict[str, float]
+
+
+class PullRequestRef(_Model):
+    """Which PR: its repository and number."""
+
+    repo: str
+    number: int
+
+
+class WindowReport(_Model):
+    """The promise period activity covers: from start (inclusive) to end."""
+
+    start: Instant
+    end: Instant
+
+
+class ActivityReport(_Model):
+    """What an author merged in their window, and the PR picked for a roast."""
+
+    window: WindowReport
+    prs: list[PullRequestSummary]
+    picked: PullRequestRef | None
+
+
+class SourceReport(_Model):
+    """How one configured repository answered this run."""
+
+    name: str = Field(description="As configured, kind first: github:o/r or git:path.")
+    status: Literal["fresh", "cached", "stale", "offline", "error"]
+    fetched_at: Instant | None = Field(
+        description="When its data was last fetched; for stale data, since when."
+    )
+    detail: str | None
+
+
 class AuthorReport(_Model):
     """One author's promise and where they stand on it."""
 
@@ -83,6 +135,9 @@ class AuthorReport(_Model):
         "the one before; 0 when overdue."
     )
     entry_count: int
+    activity: ActivityReport | None = Field(
+        description="PRs merged in the window; null when no repos are configured."
+    )
 
 
 class RoastbotData(_Model):
@@ -94,14 +149,19 @@ class RoastbotData(_Model):
     timezone: str = Field(description="IANA zone in which days are counted.")
     site: SiteSummary
     authors: list[AuthorReport]
+    sources: list[SourceReport] = Field(
+        description="One entry per configured repo, in config order."
+    )
     roasts: list[dict[str, Any]] = Field(
         description="Roast posts found on the site, newest first (a later stage "
         "fills it; empty in this version)."
     )
 
 
-def build_report(ledger: Ledger, calendar: Calendar, version: str) -> RoastbotData:
-    """Assemble the document from the ledger."""
+def build_report(
+    ledger: Ledger, calendar: Calendar, version: str, activity: Activity | None = None
+) -> RoastbotData:
+    """Assemble the document from the ledger and the authors' activity."""
     latest = ledger.entries[0] if ledger.entries else None
 
     return RoastbotData(
@@ -115,15 +175,24 @@ def build_report(ledger: Ledger, calendar: Calendar, version: str) -> RoastbotDa
             entry_count=len(ledger.entries),
             main_sections=ledger.main_sections,
         ),
-        authors=[_author(author, calendar) for author in ledger.authors],
+        authors=[_author(author, calendar, activity) for author in ledger.authors],
+        sources=[
+            SourceReport(
+                name=s.name, status=s.status, fetched_at=s.fetched_at, detail=s.detail
+            )
+            for s in (activity.sources if activity else [])
+        ],
         roasts=[],
     )
 
 
-def _author(ledger: AuthorLedger, calendar: Calendar) -> AuthorReport:
-    """Report one author's standing."""
+def _author(
+    ledger: AuthorLedger, calendar: Calendar, activity: Activity | None
+) -> AuthorReport:
+    """Report one author's standing and activity."""
     author = ledger.author
     where = standing(ledger, calendar)
+    shipped = activity.authors.get(author.handle.lower()) if activity else None
 
     return AuthorReport(
         handle=author.handle,
@@ -137,6 +206,39 @@ def _author(ledger: AuthorLedger, calendar: Calendar) -> AuthorReport:
         missed_periods=where.missed_periods,
         streak=where.streak,
         entry_count=len(ledger.entries),
+        activity=None if shipped is None else _activity(shipped),
+    )
+
+
+def _activity(shipped: AuthorActivity) -> ActivityReport:
+    """Summarise an author's PRs for the data file."""
+    picked = shipped.picked
+
+    return ActivityReport(
+        window=WindowReport(start=shipped.window.start, end=shipped.window.end),
+        prs=[_summary(pr) for pr in shipped.prs],
+        picked=None
+        if picked is None
+        else PullRequestRef(repo=picked.repo, number=picked.number),
+    )
+
+
+def _summary(pr: PullRequestFact) -> PullRequestSummary:
+    """Return a PR's compact facts and score."""
+    parts = score_parts(pr)
+
+    return PullRequestSummary(
+        repo=pr.repo,
+        number=pr.number,
+        title=pr.title,
+        url=pr.url,
+        merged_at=pr.merged_at,
+        additions=pr.additions,
+        deletions=pr.deletions,
+        changed_files=pr.changed_files,
+        commits=pr.commit_count,
+        score=score(parts),
+        score_parts=parts,
     )
 
 

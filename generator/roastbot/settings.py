@@ -10,6 +10,10 @@ handle = "desertaxle"     # GitHub handle, matched to authorGitHubHandle
 name = "Alex Streed"      # matched to `author` / `authors` in front matter
 aliases = ["Alex"]
 cadence_days = 14         # overrides the site-wide promise for this author
+emails = ["alex@example.com"]  # matched to commit authors in a local git source
+
+[params.roastbot]
+repos = ["PrefectHQ/prefect", "git:../prefect"]  # where authors ship their work
 ```
 
 Hugo lower-cases config keys, so `cadence_days` and `Cadence_Days` are the same key.
@@ -17,10 +21,15 @@ Hugo lower-cases config keys, so `cadence_days` and `Cadence_Days` are the same 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 DEFAULT_CADENCE_DAYS = 7
 DEFAULT_BOT_HANDLE = "roast-bot"
+DEFAULT_CACHE_DIR = ".roastbot/cache"
+_GITHUB_NAME = r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"
 
 
 class AuthorSettings(BaseModel):
@@ -43,6 +52,59 @@ class AuthorSettings(BaseModel):
         return [value] if isinstance(value, str) else value
 
 
+class RepoSettings(BaseModel):
+    """A place authors' pull requests come from: GitHub, or a local git clone.
+
+    Written as a string (`"owner/name"`, `"github:owner/name"`, `"git:../path"`) or
+    as a table with `source` and, for a clone, the GitHub `name` its PR links use
+    (otherwise read from the clone's `origin` remote).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    source: str = Field(min_length=1)
+    name: str | None = Field(default=None, pattern=_GITHUB_NAME)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_string(cls, value: object) -> object:
+        """Accept a plain string as the source."""
+        return {"source": value} if isinstance(value, str) else value
+
+    @field_validator("source")
+    @classmethod
+    def _known_kind(cls, source: str) -> str:
+        """Refuse sources that are neither a GitHub name nor a git path."""
+        kind, _, rest = source.partition(":")
+        if kind == "git" and rest:
+            return source
+        name = rest if kind == "github" else source
+        if ":" in name or not re.match(_GITHUB_NAME, name):
+            raise ValueError(
+                f"{source!r} is not owner/name, github:owner/name or git:PATH"
+            )
+
+        return source
+
+    @property
+    def kind(self) -> Literal["github", "git"]:
+        """Return where the PRs come from."""
+        return "git" if self.source.startswith("git:") else "github"
+
+    @property
+    def label(self) -> str:
+        """Return the source's name in the data file: its kind, a colon, the rest."""
+        if self.kind == "git" or self.source.startswith("github:"):
+            return self.source
+
+        return f"github:{self.source}"
+
+    @property
+    def target(self) -> str:
+        """Return the GitHub owner/name, or the clone's path."""
+        return self.label.partition(":")[2]
+
+
 class RoastbotSettings(BaseModel):
     """Everything under `[params.roastbot]`."""
 
@@ -51,6 +113,11 @@ class RoastbotSettings(BaseModel):
     cadence_days: int = Field(default=DEFAULT_CADENCE_DAYS, ge=1, le=366)
     bot_handle: str = Field(default=DEFAULT_BOT_HANDLE, min_length=1)
     authors: tuple[AuthorSettings, ...] = ()
+    repos: tuple[RepoSettings, ...] = ()
+    cache_dir: str = Field(default=DEFAULT_CACHE_DIR, min_length=1)
+    cache_minutes: int = Field(
+        default=60, ge=0, description="Reuse GitHub answers this young unasked."
+    )
 
     @field_validator("authors")
     @classmethod
