@@ -25,6 +25,10 @@ def test_example_site_reports_each_authors_prs(copy_example: Path) -> None:
     result = generate(copy_example)
 
     assert result.returncode == 0, result.stderr
+    assert (
+        "adaquill: last entry 13 day(s) ago, overdue, 1 PR merged in the window "
+        "(picked example/queue-service#41)" in result.stderr
+    )
     data = json.loads((copy_example / "data" / "roastbot.json").read_text())
     ada, bo = data["authors"]
     assert ada["activity"]["window"] == {

@@ -199,7 +199,14 @@ def _summary(author: AuthorReport) -> str:
     else:
         since = f"last entry {author.days_since} day(s) ago"
 
-    return f"{author.handle}: {since}, {author.status.replace('_', ' ')}"
+    line = f"{author.handle}: {since}, {author.status.replace('_', ' ')}"
+    if author.activity is not None:
+        count = len(author.activity.prs)
+        line += f", {count} PR{'' if count == 1 else 's'} merged in the window"
+        if picked := author.activity.picked:
+            line += f" (picked {picked.repo}#{picked.number})"
+
+    return line
 
 
 def _log(message: str) -> None:
