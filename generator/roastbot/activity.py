@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from roastbot.cache import JsonCache
 from roastbot.clock import Calendar
@@ -23,6 +24,9 @@ from roastbot.ledger import AuthorLedger, Ledger
 from roastbot.scoring import pick
 from roastbot.settings import RepoSettings
 from roastbot.site import Site
+
+if TYPE_CHECKING:
+    from roastbot import github
 
 FACTS_NAMESPACE = "facts"
 
@@ -81,6 +85,7 @@ def gather_activity(
         activity.authors[query.handle.lower()] = _author_activity(
             query, activity.sources
         )
+    _complete_picks(site, activity, cache, calendar, offline=offline, env=env)
     _remember_facts(cache, activity)
 
     return activity
@@ -126,14 +131,31 @@ def _ask(
             now=calendar.now,
         )
 
-    # The GitHub client lands separately; until then a GitHub repo degrades like a
-    # source that cannot be reached, and says what to use instead.
-    return SourceOutcome(
-        name=repo.label,
-        status="error",
-        fetched_at=None,
-        detail="GitHub sources are not available in this build of roastbot yet; "
-        "list a local clone as git:PATH",
+    from roastbot import github
+
+    outcome = github.list_prs(
+        repo.target,
+        queries,
+        config=_github_config(site, env),
+        cache=cache,
+        now=calendar.now,
+        offline=offline,
+    )
+
+    return outcome.model_copy(update={"name": repo.label})
+
+
+def _github_config(site: Site, env: Mapping[str, str]) -> github.GitHubConfig:
+    """Return the GitHub client settings from the environment and the config."""
+    from roastbot import github
+
+    settings = site.settings
+
+    return github.GitHubConfig.from_env(
+        env,
+        fresh_seconds=settings.cache_minutes * 60,
+        timeout=settings.timeout_seconds,
+        max_wait=max(settings.timeout_seconds, 30.0),
     )
 
 
@@ -149,6 +171,48 @@ def _author_activity(
     prs = tuple(sorted(unique.values(), key=lambda p: (p.merged_at, p.repo, p.number)))
 
     return AuthorActivity(window=query.window, prs=prs, picked=pick(prs))
+
+
+def _complete_picks(
+    site: Site,
+    activity: Activity,
+    cache: JsonCache,
+    calendar: Calendar,
+    *,
+    offline: bool,
+    env: Mapping[str, str],
+) -> None:
+    """Fetch the detail a roast needs for each picked GitHub PR (files, commits)."""
+    github_repos = {r.target.lower() for r in site.settings.repos if r.kind == "github"}
+    picks = [
+        (handle, author)
+        for handle, author in activity.authors.items()
+        if author.picked is not None and author.picked.repo.lower() in github_repos
+    ]
+    if not picks:
+        return
+
+    from roastbot import github
+
+    config = _github_config(site, env)
+    for handle, author in picks:
+        picked = author.picked
+        assert picked is not None
+        complete, requests = github.complete_pr(
+            picked, config=config, cache=cache, now=calendar.now, offline=offline
+        )
+        prs = tuple(complete if pr is picked else pr for pr in author.prs)
+        activity.authors[handle] = AuthorActivity(author.window, prs, complete)
+        _count_requests(activity, complete.repo, requests)
+
+
+def _count_requests(activity: Activity, repo: str, requests: int) -> None:
+    """Add the requests made after listing to the source that owns the repo."""
+    for index, source in enumerate(activity.sources):
+        if source.name.lower() in {f"github:{repo.lower()}", repo.lower()}:
+            total = source.requests + requests
+            activity.sources[index] = source.model_copy(update={"requests": total})
+            return
 
 
 def _remember_facts(cache: JsonCache, activity: Activity) -> None:

@@ -56,6 +56,14 @@ NowOption = Annotated[
         show_default=False,
     ),
 ]
+VerboseOption = Annotated[
+    bool,
+    typer.Option(
+        "--verbose",
+        "-v",
+        help="Log each network request and wait to stderr (never tokens).",
+    ),
+]
 EnvironmentOption = Annotated[
     str | None,
     typer.Option(
@@ -109,11 +117,13 @@ def generate(
         typer.Option("--dry-run", help="Print the data file instead of writing it."),
     ] = False,
     environment: EnvironmentOption = None,
+    verbose: VerboseOption = False,
 ) -> None:
     """Write <dataDir>/roastbot.json for the site.
 
     Run it before `hugo`: the roastbot partials read the file at build time.
     """
+    _configure_logging(verbose=verbose)
     run = _run(site, now, environment, offline=offline)
     _report_warnings(run.diagnostics, strict=strict)
 
@@ -181,6 +191,26 @@ def _run(
         if os.environ.get("ROASTBOT_DEBUG"):
             raise
         _fail(str(exc))
+
+
+def _configure_logging(*, verbose: bool) -> None:
+    """Send roastbot's log to stderr with --verbose; else keep it quiet.
+
+    Degraded sources reach the user once, as warnings from the run's diagnostics,
+    so the logger itself stays silent unless asked for detail.
+    """
+    import logging
+
+    logger = logging.getLogger("roastbot")
+    logger.propagate = False
+    logger.handlers.clear()
+    if verbose:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("roastbot: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+    else:
+        logger.addHandler(logging.NullHandler())
 
 
 def _report_warnings(diagnostics: Diagnostics, *, strict: bool) -> None:

@@ -118,6 +118,9 @@ class RoastbotSettings(BaseModel):
     cache_minutes: int = Field(
         default=60, ge=0, description="Reuse GitHub answers this young unasked."
     )
+    timeout_seconds: float = Field(
+        default=10.0, gt=0, le=120, description="Per network request."
+    )
 
     @field_validator("authors")
     @classmethod
