@@ -482,6 +482,100 @@ def render_table(results: Sequence[Result], refs: dict[str, list[float]]) -> str
     return "\n".join(lines)
 
 
+# --- GitHub requests -----------------------------------------------------------
+
+GITHUB_AUTHORS = ("ada", "bo")
+GITHUB_PRS_PER_AUTHOR = 5
+
+
+def github_requests() -> list[tuple[str, str, int, int]]:
+    """Count the requests `generate` makes to a fake GitHub, cold and on re-runs.
+
+    Returns (plan, run, requests, conditional requests) rows. The fake is the test
+    suite's (tests/fake_github.py) on 127.0.0.1; roastbot reaches it through
+    GITHUB_API_URL and GITHUB_GRAPHQL_URL, as it would reach GitHub Enterprise.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_github import serve  # type: ignore[import-not-found]
+
+    rows = []
+    merged = datetime.fromisoformat(CLOCK.replace("Z", "+00:00")) - timedelta(days=2)
+    for plan, token in (("with a token", "bench-token"), ("without a token", None)):
+        with serve() as fake:
+            for author in GITHUB_AUTHORS:
+                for index in range(GITHUB_PRS_PER_AUTHOR):
+                    number = 100 * (1 + GITHUB_AUTHORS.index(author)) + index
+                    fake.add_pr(
+                        "octo/app",
+                        number,
+                        author,
+                        merged - timedelta(hours=index),
+                        files=20 * (index + 1),
+                        commits=3 + index,
+                    )
+            site = _github_site(WORK / f"github-{'token' if token else 'rest'}")
+            env = {
+                **python_env(),
+                "GITHUB_API_URL": fake.url,
+                "GITHUB_GRAPHQL_URL": f"{fake.url}/graphql",
+            }
+            env.pop("GITHUB_TOKEN", None)
+            if token:
+                env["GITHUB_TOKEN"] = token
+            runs = (
+                ("cold", 60),
+                ("re-run, inside cache_minutes", 60),
+                ("re-run, after cache_minutes", 0),
+            )
+            for label, minutes in runs:
+                _github_config(site, minutes)
+                before = len(fake.requests)
+                roastbot = Path(sys.executable).parent / "roastbot"
+                run_timed(
+                    [str(roastbot), "generate", "--site", str(site), "--now", CLOCK],
+                    env,
+                )
+                made = fake.requests[before:]
+                conditional = sum(1 for r in made if "if-none-match" in r.headers)
+                rows.append((plan, label, len(made), conditional))
+
+    return rows
+
+
+def _github_site(root: Path) -> Path:
+    """Write a two-author site whose repos list octo/app, with an empty cache."""
+    if root.exists():
+        shutil.rmtree(root)
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "content" / "posts" / "a.md").write_text(
+        '+++\ntitle = "A"\ndate = 2026-11-01\nauthor = "ada"\n+++\n', encoding="utf-8"
+    )
+
+    return root
+
+
+def _github_config(site: Path, minutes: int) -> None:
+    """Write the site's config with the given freshness window."""
+    authors = "".join(
+        f'[[params.roastbot.authors]]\nhandle = "{a}"\n' for a in GITHUB_AUTHORS
+    )
+    (site / "hugo.toml").write_text(
+        'title = "GitHub bench"\n[params]\nmainSections = ["posts"]\n'
+        '[params.roastbot]\nrepos = ["octo/app"]\n'
+        f"cache_minutes = {minutes}\n{authors}",
+        encoding="utf-8",
+    )
+
+
+def render_requests(rows: Sequence[tuple[str, str, int, int]]) -> str:
+    """Return the request counts as a table."""
+    header = f"{'GitHub plan':<16} {'run':<30} {'requests':>8} {'conditional':>11}"
+    lines = [header, "-" * len(header)]
+    lines += [f"{p:<16} {r:<30} {n:>8} {c:>11}" for p, r, n, c in rows]
+    per = f"{len(GITHUB_AUTHORS)} authors x {GITHUB_PRS_PER_AUTHOR} PRs in one repo"
+    return "\n".join([*lines, f"({per}; conditional = sent with If-None-Match)"])
+
+
 def to_json(
     results: Sequence[Result], refs: dict[str, list[float]], meta: dict[str, str]
 ) -> dict[str, Any]:
@@ -573,6 +667,8 @@ def run(args: argparse.Namespace) -> None:
     refs = references(args.runs or SMALL_RUNS)
 
     print(render_table(results, refs))
+    print()
+    print(render_requests(github_requests()))
     elapsed = time.perf_counter() - started
     print(f"\nmedians of warm runs; the whole benchmark took {elapsed:.1f} s")
     if args.json:
