@@ -170,3 +170,29 @@ def test_offline_makes_no_request(site: Path, github: FakeGitHub) -> None:
     assert result.returncode == 0, result.stderr
     assert len(github.requests) == before
     assert data_of(site)["sources"][0]["status"] == "offline"
+
+
+def test_handles_made_from_names_are_not_sent_to_github(
+    make_site: SiteFactory, github: FakeGitHub
+) -> None:
+    """With no authors configured, only handles from authorGitHubHandle are searched."""
+    site = make_site(
+        {
+            "hugo.toml": '[params]\nmainSections = ["posts"]\n'
+            '[params.roastbot]\nrepos = ["octo/app"]\n',
+            "content/posts/a.md": '+++\ntitle = "A"\ndate = 2026-11-01\n'
+            'author = "Alex Streed"\n+++\n',
+            "content/posts/b.md": '+++\ntitle = "B"\ndate = 2026-11-02\n'
+            'authorGitHubHandle = "ada"\n+++\n',
+        }
+    )
+
+    result = generate(site, github)
+
+    assert result.returncode == 0, result.stderr
+    bodies = b" ".join(r.body for r in github.requests).decode()
+    assert "author:ada" in bodies
+    assert "alex-streed" not in bodies
+    ada, alex = data_of(site)["authors"]
+    assert (alex["handle"], alex["activity"]["prs"]) == ("alex-streed", [])
+    assert [p["number"] for p in ada["activity"]["prs"]] == [7, 8]

@@ -73,10 +73,16 @@ def gather_activity(
         return None
 
     queries = [_query(author, calendar.now) for author in ledger.authors]
+    # A handle roastbot made up from a display name is no GitHub login; asking
+    # GitHub about it would fail the whole search.
+    logins = [
+        q for q, a in zip(queries, ledger.authors, strict=True) if _has_login(site, a)
+    ]
     cache = JsonCache(cache_dir(site, env), now=calendar.now)
     activity = Activity()
     for repo in repos:
-        outcome = _ask(site, repo, queries, cache, calendar, offline=offline, env=env)
+        asked = queries if repo.kind == "git" else logins
+        outcome = _ask(site, repo, asked, cache, calendar, offline=offline, env=env)
         activity.sources.append(outcome)
         if outcome.status in {"stale", "error"}:
             diagnostics.warn(f"{outcome.name}: {outcome.status}: {outcome.detail}")
@@ -96,6 +102,15 @@ def cache_dir(site: Site, env: Mapping[str, str]) -> Path:
     configured = env.get("ROASTBOT_CACHE_DIR") or site.settings.cache_dir
 
     return site.root / configured
+
+
+def _has_login(site: Site, ledger: AuthorLedger) -> bool:
+    """Return whether the author's handle is a GitHub login (configured or given)."""
+    if site.settings.authors:
+        return True
+    handle = ledger.author.handle.lower()
+
+    return any(h.lower() == handle for e in ledger.entries for h in e.page.handles)
 
 
 def _query(ledger: AuthorLedger, now: datetime) -> AuthorQuery:
