@@ -31,8 +31,9 @@ from roastbot.facts import (
     ReviewFact,
     SourceOutcome,
     Window,
+    closing_issues,
 )
-from roastbot.github import GitHubConfig, closing_issues, complete_pr, list_prs
+from roastbot.github import GitHubConfig, complete_pr, list_prs
 
 FIXTURES = Path(__file__).parent / "fixtures" / "github"
 REPO = "octo-org/devlog"

@@ -9,12 +9,21 @@ the cache; the data file carries the compact `PullRequestSummary`.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 SourceStatus = Literal["fresh", "cached", "stale", "offline", "error"]
+
+# GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue
+_CLOSING = re.compile(
+    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)(?::\s*|\s+)"
+    r"(?:(?P<repo>[\w.-]+/[\w.-]+)?#(?P<number>\d+)\b"
+    r"|https?://github\.com/(?P<url_repo>[\w.-]+/[\w.-]+)/issues/(?P<url_number>\d+))",
+    re.IGNORECASE,
+)
 
 
 class _Fact(BaseModel):
@@ -106,3 +115,14 @@ class AuthorQuery(_Fact):
     names: tuple[str, ...] = Field(
         default=(), description="Name, aliases and emails, for matching git authors."
     )
+
+
+def closing_issues(body: str, repo: str) -> tuple[int, ...]:
+    """Return the issues of `repo` that `body` closes with a keyword ("fixes #12")."""
+    numbers: set[int] = set()
+    for match in _CLOSING.finditer(body):
+        target = match["repo"] or match["url_repo"] or repo
+        if target.lower() == repo.lower():
+            numbers.add(int(match["number"] or match["url_number"]))
+
+    return tuple(sorted(numbers))

@@ -36,7 +36,6 @@ import hashlib
 import json
 import logging
 import math
-import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
@@ -58,6 +57,7 @@ from roastbot.facts import (
     SourceOutcome,
     SourceStatus,
     Window,
+    closing_issues,
 )
 
 logger = logging.getLogger("roastbot")
@@ -103,14 +103,6 @@ query RoastbotMergedPulls($q: String!, $first: Int!, $after: String) {
   }
 }
 """
-
-# GitHub's closing keywords: https://docs.github.com/issues/tracking-your-work-with-issues/linking-a-pull-request-to-an-issue
-_CLOSING = re.compile(
-    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)(?::\s*|\s+)"
-    r"(?:(?P<repo>[\w.-]+/[\w.-]+)?#(?P<number>\d+)\b"
-    r"|https?://github\.com/(?P<url_repo>[\w.-]+/[\w.-]+)/issues/(?P<url_number>\d+))",
-    re.IGNORECASE,
-)
 
 T = TypeVar("T")
 Sleep = Callable[[float], None]
@@ -247,17 +239,6 @@ def complete_pr(
         return pr, session.requests
 
     return completed, session.requests
-
-
-def closing_issues(body: str, repo: str) -> tuple[int, ...]:
-    """Return the issues of `repo` that `body` closes with a keyword ("fixes #12")."""
-    numbers: set[int] = set()
-    for match in _CLOSING.finditer(body):
-        target = match["repo"] or match["url_repo"] or repo
-        if target.lower() == repo.lower():
-            numbers.add(int(match["number"] or match["url_number"]))
-
-    return tuple(sorted(numbers))
 
 
 class _Failure(Exception):

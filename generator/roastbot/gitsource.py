@@ -34,15 +34,13 @@ from roastbot.facts import (
     FileFact,
     PullRequestFact,
     SourceOutcome,
+    closing_issues,
 )
 
 _MERGE = re.compile(r"^Merge pull request #(\d+) from ([\w.-]+)/\S+")
 _SQUASH = re.compile(r"^(.*\S)\s+\(#(\d+)\)$")
 _NOREPLY = re.compile(r"^(?:\d+\+)?([\w-]+)@users\.noreply\.github\.com$", re.I)
 _REMOTE = re.compile(r"github\.com[:/]+([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
-_CLOSING = re.compile(
-    r"\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b", re.IGNORECASE
-)
 _RECORD = "\x1e"
 _FIELD = "\x00"
 _LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%B%x1e"
@@ -314,7 +312,7 @@ def _fact(
         commit_count=len(commits),
         files=tuple(files),
         commits=tuple(commits),
-        linked_issues=tuple(sorted({int(n) for n in _CLOSING.findall(body)})),
+        linked_issues=closing_issues(body, repo),
     )
 
 
