@@ -105,6 +105,24 @@ class RepoSettings(BaseModel):
         return self.label.partition(":")[2]
 
 
+class LLMSettings(BaseModel):
+    """`[params.roastbot.llm]`: which model writes roasts, and how long it may take."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    model: str = Field(default="gpt-4o-mini", min_length=1)
+    temperature: float = Field(default=0.8, ge=0, le=2)
+    base_url: str | None = Field(
+        default=None, description="An OpenAI-compatible server; OPENAI_BASE_URL too."
+    )
+    key_base_url: str | None = Field(
+        default=None, description="The one non-default URL OPENAI_API_KEY may go to."
+    )
+    timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    max_retries: int = Field(default=1, ge=0, le=3)
+    max_prompt_tokens: int = Field(default=6000, ge=500, le=200_000)
+
+
 class RoastbotSettings(BaseModel):
     """Everything under `[params.roastbot]`."""
 
@@ -121,6 +139,12 @@ class RoastbotSettings(BaseModel):
     timeout_seconds: float = Field(
         default=10.0, gt=0, le=120, description="Per network request."
     )
+    roast: bool = Field(default=False, description="Write roasts on every generate.")
+    review: bool = Field(default=False, description="Write roast posts as drafts.")
+    fallback: bool = Field(
+        default=True, description="Use the built-in roaster when the model fails."
+    )
+    llm: LLMSettings = Field(default_factory=LLMSettings)
 
     @field_validator("authors")
     @classmethod
