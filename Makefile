@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 
 site: install
 	$(BIN)/python examples/make_example_repo.py $(EXAMPLE)/repo
-	$(BIN)/roastbot generate --site $(EXAMPLE)
+	$(BIN)/roastbot generate --site $(EXAMPLE) --roast
 	$(BIN)/hugo --source $(EXAMPLE) --destination $(CURDIR)/public --cleanDestinationDir --minify
 	@echo "Built the example dev log into public/ (open public/index.html)"
 
@@ -47,3 +47,4 @@ schema: install
 
 clean:
 	rm -rf $(VENV) public $(EXAMPLE)/public $(EXAMPLE)/data/roastbot.json $(EXAMPLE)/repo $(EXAMPLE)/.roastbot bench/.work
+	rm -f $(EXAMPLE)/content/posts/roast-*.md

@@ -118,13 +118,22 @@ def generate(
     ] = False,
     environment: EnvironmentOption = None,
     verbose: VerboseOption = False,
+    roast: Annotated[
+        bool,
+        typer.Option(
+            "--roast",
+            help="Write a roast post for each author who missed a period (also "
+            "roast = true under [params.roastbot]). A model writes it when "
+            "OPENAI_API_KEY is set, else the built-in roaster.",
+        ),
+    ] = False,
 ) -> None:
     """Write <dataDir>/roastbot.json for the site.
 
     Run it before `hugo`: the roastbot partials read the file at build time.
     """
     _configure_logging(verbose=verbose)
-    run = _run(site, now, environment, offline=offline)
+    run = _run(site, now, environment, offline=offline, roast=roast)
     _report_warnings(run.diagnostics, strict=strict)
 
     from roastbot.report import render_json, write_atomic
@@ -132,8 +141,11 @@ def generate(
     text = render_json(run.data)
     if dry_run:
         typer.echo(text, nl=False)
+        for post in run.plan.posts if run.plan else []:
+            _log(f"would write {run.site.relative(run.site.content_dir / post.path)}")
         return
 
+    _write_posts(run)
     changed = write_atomic(run.data_path, text)
     shown = run.site.relative(run.data_path)
     verb = "wrote" if changed else "unchanged"
@@ -161,6 +173,77 @@ def status(
 
 
 @app.command()
+def roast(
+    pr: Annotated[
+        str,
+        typer.Option(
+            "--pr",
+            help="The pull request to roast, as OWNER/REPO#N. Its facts come from "
+            "the last generate (the cache) or the configured sources.",
+            show_default=False,
+        ),
+    ],
+    site: SiteOption = Path(),
+    now: NowOption = None,
+    print_only: Annotated[
+        bool,
+        typer.Option("--print", help="Print the roast post and write nothing."),
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Roast a PR that already has a roast post."),
+    ] = False,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="Make no network calls; use the built-in roaster."
+        ),
+    ] = False,
+    environment: EnvironmentOption = None,
+    verbose: VerboseOption = False,
+) -> None:
+    """Roast one pull request on demand and write its post (or --print it)."""
+    repo, number = _parse_pr(pr)
+    _configure_logging(verbose=verbose)
+    run = _run(site, now, environment, offline=offline)
+
+    from roastbot.roasting import roast_on_demand, write_planned
+
+    try:
+        post = roast_on_demand(run, repo, number, env=os.environ, offline=offline,
+                               force=force)  # fmt: skip
+    except RoastbotError as exc:
+        _fail(str(exc))
+    _report_warnings(run.diagnostics, strict=False)
+    if print_only:
+        typer.echo(post.text, nl=False)
+        return
+
+    path = write_planned(run.site, post)
+    _log(f"wrote {run.site.relative(path)}: roast of {repo}#{number}")
+    refreshed = _run(site, now, environment, offline=True)
+
+    from roastbot.report import render_json, write_atomic
+
+    write_atomic(refreshed.data_path, render_json(refreshed.data))
+    _log(f"updated {refreshed.site.relative(refreshed.data_path)}")
+
+
+def _parse_pr(text: str) -> tuple[str, int]:
+    """Split OWNER/REPO#N, or fail as a usage error."""
+    import re
+
+    match = re.fullmatch(r"([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)#(\d+)", text.strip())
+    if match is None:
+        raise typer.BadParameter(
+            f"{text!r} is not OWNER/REPO#N (for example PrefectHQ/prefect#123)",
+            param_hint="--pr",
+        )
+
+    return match.group(1), int(match.group(2))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of data/roastbot.json."""
     from roastbot.report import json_schema
@@ -169,7 +252,12 @@ def schema() -> None:
 
 
 def _run(
-    site: Path, now: str | None, environment: str | None, *, offline: bool = False
+    site: Path,
+    now: str | None,
+    environment: str | None,
+    *,
+    offline: bool = False,
+    roast: bool = False,
 ) -> Run:
     """Run the pipeline, turning roastbot's errors into exit codes."""
     from roastbot.pipeline import generate as run_pipeline
@@ -183,6 +271,7 @@ def _run(
             environment=environment,
             offline=offline,
             env=os.environ,
+            roast=roast,
             version=__version__,
         )
     except ClockError as exc:
@@ -191,6 +280,27 @@ def _run(
         if os.environ.get("ROASTBOT_DEBUG"):
             raise
         _fail(str(exc))
+
+
+def _write_posts(run: Run) -> None:
+    """Create the roast posts the run planned, before the data file that lists them."""
+    if run.plan is None:
+        return
+    from roastbot.roasting import write_planned
+
+    for post in run.plan.posts:
+        try:
+            path = write_planned(run.site, post)
+        except FileExistsError:
+            _fail(
+                f"{post.path} appeared while roastbot ran; nothing overwritten. "
+                "Run roastbot generate --roast again."
+            )
+        writer = "model-written" if post.provenance.writer == "model" else "built-in"
+        _log(
+            f"wrote {run.site.relative(path)}: {writer} roast of "
+            f"{post.pr.repo}#{post.pr.number} for {post.handle}"
+        )
 
 
 def _configure_logging(*, verbose: bool) -> None:

@@ -60,6 +60,9 @@ class Page:
     handles: tuple[str, ...]
     names: tuple[str, ...]
     line: int
+    tags: tuple[str, ...] = ()
+    roastbot: dict[str, Any] | None = None
+    format: str | None = None
 
     def is_published(self, now: datetime, site: Site) -> bool:
         """Return whether a production `hugo --clock NOW` build lists this page."""
@@ -252,6 +255,9 @@ class _Reader:
                 + _strings(_param(data, params, "authors"))
             ),
             line=matter.first_line,
+            tags=_strings(data.get("tags")),
+            roastbot=_roastbot_meta(data, params),
+            format=matter.format,
         )
 
     def _dates(self, file: _File, matter: FrontMatter) -> dict[str, datetime | None]:
@@ -285,6 +291,15 @@ class _Reader:
             return None
 
         return _front_matter_date(matter, key, self.default_tz, file.shown)
+
+
+def _roastbot_meta(
+    data: dict[str, Any], params: dict[str, Any]
+) -> dict[str, Any] | None:
+    """Return the `roastbot` table roast posts carry under `[params]`, if any."""
+    meta = _param(data, params, "roastbot")
+
+    return meta if isinstance(meta, dict) else None
 
 
 def _param(data: dict[str, Any], params: dict[str, Any], key: str) -> Any:

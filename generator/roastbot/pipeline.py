@@ -12,14 +12,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from roastbot.activity import Activity, gather_activity
+from roastbot.activity import Activity, AuthorActivity, gather_activity
 from roastbot.clock import Calendar, resolve_now, resolve_zone
 from roastbot.errors import Diagnostics
-from roastbot.ledger import Ledger, build_ledger
-from roastbot.pages import load_pages
+from roastbot.ledger import AuthorLedger, Ledger, Standing, build_ledger, standing
+from roastbot.pages import Page, load_pages
+from roastbot.posts import RoastPost, find_roasts
 from roastbot.report import DATA_FILE_NAME, RoastbotData, build_report
 from roastbot.site import Site, load_site
+
+if TYPE_CHECKING:
+    from roastbot.roasting import RoastPlan
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,8 @@ class Run:
     activity: Activity | None
     data: RoastbotData
     diagnostics: Diagnostics
+    pages: list[Page]
+    plan: RoastPlan | None = None
 
     @property
     def data_path(self) -> Path:
@@ -48,6 +55,7 @@ def generate(
     environment: str | None = None,
     offline: bool = False,
     env: Mapping[str, str] | None = None,
+    roast: bool = False,
     version: str = "0",
 ) -> Run:
     """Read the site and compute the report; raise `RoastbotError` on bad input."""
@@ -62,6 +70,65 @@ def generate(
     activity = gather_activity(
         site, ledger, calendar, offline=offline, env=env or {}, diagnostics=diagnostics
     )
-    data = build_report(ledger, calendar, version, activity)
+    handles = [a.author.handle for a in ledger.authors]
+    roasts = find_roasts(pages, site.settings.bot_handle, handles)
+    plan = None
+    if roast or site.settings.roast:
+        from roastbot.roasting import RoastContext, plan_roasts
 
-    return Run(site, calendar, ledger, activity, data, diagnostics)
+        context = RoastContext(
+            site, pages, calendar, env or {}, offline, diagnostics, roasts
+        )
+        plan = plan_roasts(context, _standings(ledger, activity, calendar))
+        roasts = _with_planned(roasts, plan, calendar)
+    data = build_report(
+        ledger,
+        calendar,
+        version,
+        activity,
+        roasts=roasts,
+        roast_status=plan.status if plan else None,
+    )
+
+    return Run(site, calendar, ledger, activity, data, diagnostics, pages, plan)
+
+
+def _standings(
+    ledger: Ledger, activity: Activity | None, calendar: Calendar
+) -> list[tuple[AuthorLedger, Standing, AuthorActivity | None]]:
+    """Pair each author with their standing and activity, for the roast step."""
+    return [
+        (
+            author,
+            standing(author, calendar),
+            activity.authors.get(author.author.handle.lower()) if activity else None,
+        )
+        for author in ledger.authors
+    ]
+
+
+def _with_planned(
+    roasts: list[RoastPost], plan: RoastPlan, calendar: Calendar
+) -> list[RoastPost]:
+    """Return the site's roasts plus the ones this run will write, newest first."""
+    planned = [
+        RoastPost(
+            handle=post.handle,
+            path=post.path,
+            title=post.title,
+            date=calendar.now,
+            repo=post.pr.repo,
+            number=post.pr.number,
+            url=post.pr.url or None,
+            writer=post.provenance.writer,
+            model=post.provenance.model,
+            cached=post.provenance.cached,
+            tokens_in=post.provenance.tokens_in,
+            tokens_out=post.provenance.tokens_out,
+            period=post.period,
+            draft=post.draft_post,
+        )
+        for post in plan.posts
+    ]
+
+    return planned + roasts

@@ -21,6 +21,8 @@ from roastbot.activity import Activity, AuthorActivity
 from roastbot.clock import Calendar
 from roastbot.facts import PullRequestFact
 from roastbot.ledger import AuthorLedger, Entry, Ledger, standing
+from roastbot.posts import RoastPost
+from roastbot.roastdraft import RoastStatus
 from roastbot.scoring import score, score_parts
 
 SCHEMA_VERSION: Literal[1] = 1
@@ -110,6 +112,37 @@ class SourceReport(_Model):
     detail: str | None
 
 
+class RoastPRRef(_Model):
+    """The PR a roast is about."""
+
+    repo: str
+    number: int
+    url: str | None
+
+
+class TokenCounts(_Model):
+    """Tokens a model-written roast cost, from the API's usage block."""
+
+    input: int | None
+    output: int | None
+
+
+class RoastReport(_Model):
+    """A roast post on the site."""
+
+    handle: str | None
+    path: str = Field(description="Relative to contentDir, forward slashes.")
+    title: str
+    date: Instant | None
+    pr: RoastPRRef | None
+    writer: Literal["model", "builtin", "unknown"]
+    model: str | None
+    cached: bool | None = Field(description="Whether the model answer came from cache.")
+    tokens: TokenCounts
+    period: str | None = Field(description="First day of the missed period roasted.")
+    draft: bool
+
+
 class AuthorReport(_Model):
     """One author's promise and where they stand on it."""
 
@@ -138,6 +171,10 @@ class AuthorReport(_Model):
     activity: ActivityReport | None = Field(
         description="PRs merged in the window; null when no repos are configured."
     )
+    roast_status: RoastStatus | None = Field(
+        default=None,
+        description="What the roast step did for this author; null when not asked.",
+    )
 
 
 class RoastbotData(_Model):
@@ -152,14 +189,20 @@ class RoastbotData(_Model):
     sources: list[SourceReport] = Field(
         description="One entry per configured repo, in config order."
     )
-    roasts: list[dict[str, Any]] = Field(
-        description="Roast posts found on the site, newest first (a later stage "
-        "fills it; empty in this version)."
+    roasts: list[RoastReport] = Field(
+        description="Every roast post on the site (written by roastbot, by hand or "
+        "by earlier bots), newest first."
     )
 
 
 def build_report(
-    ledger: Ledger, calendar: Calendar, version: str, activity: Activity | None = None
+    ledger: Ledger,
+    calendar: Calendar,
+    version: str,
+    activity: Activity | None = None,
+    *,
+    roasts: list[RoastPost] | None = None,
+    roast_status: dict[str, RoastStatus] | None = None,
 ) -> RoastbotData:
     """Assemble the document from the ledger and the authors' activity."""
     latest = ledger.entries[0] if ledger.entries else None
@@ -175,19 +218,30 @@ def build_report(
             entry_count=len(ledger.entries),
             main_sections=ledger.main_sections,
         ),
-        authors=[_author(author, calendar, activity) for author in ledger.authors],
+        authors=[
+            _author(
+                author,
+                calendar,
+                activity,
+                (roast_status or {}).get(author.author.handle.lower()),
+            )
+            for author in ledger.authors
+        ],
         sources=[
             SourceReport(
                 name=s.name, status=s.status, fetched_at=s.fetched_at, detail=s.detail
             )
             for s in (activity.sources if activity else [])
         ],
-        roasts=[],
+        roasts=[_roast(r) for r in roasts or []],
     )
 
 
 def _author(
-    ledger: AuthorLedger, calendar: Calendar, activity: Activity | None
+    ledger: AuthorLedger,
+    calendar: Calendar,
+    activity: Activity | None,
+    roast_status: RoastStatus | None,
 ) -> AuthorReport:
     """Report one author's standing and activity."""
     author = ledger.author
@@ -207,6 +261,28 @@ def _author(
         streak=where.streak,
         entry_count=len(ledger.entries),
         activity=None if shipped is None else _activity(shipped),
+        roast_status=roast_status,
+    )
+
+
+def _roast(post: RoastPost) -> RoastReport:
+    """Report one roast post."""
+    pr = None
+    if post.repo and post.number:
+        pr = RoastPRRef(repo=post.repo, number=post.number, url=post.url)
+
+    return RoastReport(
+        handle=post.handle,
+        path=post.path,
+        title=post.title,
+        date=post.date,
+        pr=pr,
+        writer=post.writer,
+        model=post.model,
+        cached=post.cached,
+        tokens=TokenCounts(input=post.tokens_in, output=post.tokens_out),
+        period=post.period,
+        draft=post.draft,
     )
 
 
