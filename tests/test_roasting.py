@@ -182,7 +182,10 @@ def test_a_failing_model_falls_back_with_a_warning(
     assert result.returncode == 0, result.stderr
     assert "the model failed" in result.stderr
     assert "wrote the built-in roast" in result.stderr
-    assert {r["writer"] for r in data_of(copy_example)["roasts"]} == {"builtin"}
+    roasts = data_of(copy_example)["roasts"]
+    assert {r["writer"] for r in roasts} == {"builtin"}
+    assert all("HTTP 500" in r["fallback"] or "500" in r["fallback"] for r in roasts)
+    assert {r["prompt_version"] for r in roasts} == {"roast-v1"}
     post = read_front_matter(roasts_in(copy_example)[0]).data
     assert post["params"]["roastbot"]["fallback"]
 

@@ -127,6 +127,8 @@ def _with_planned(
             tokens_out=post.provenance.tokens_out,
             period=post.period,
             draft=post.draft_post,
+            prompt_version=post.provenance.prompt_version,
+            fallback=post.provenance.fallback,
         )
         for post in plan.posts
     ]

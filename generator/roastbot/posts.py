@@ -45,6 +45,8 @@ class RoastPost:
     tokens_out: int | None
     period: str | None
     draft: bool
+    prompt_version: str | None = None
+    fallback: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,8 @@ def _roast_of(page: Page, handles: list[str]) -> RoastPost:
         tokens_out=_count(meta.get("tokens_out")),
         period=_text(meta.get("period")),
         draft=page.draft,
+        prompt_version=_text(meta.get("prompt_version")),
+        fallback=_text(meta.get("fallback")),
     )
 
 

@@ -141,6 +141,10 @@ class RoastReport(_Model):
     tokens: TokenCounts
     period: str | None = Field(description="First day of the missed period roasted.")
     draft: bool
+    prompt_version: str | None = Field(description="Version of roastbot's prompt.")
+    fallback: str | None = Field(
+        description="Why the built-in roaster wrote it instead of the model."
+    )
 
 
 class AuthorReport(_Model):
@@ -283,6 +287,8 @@ def _roast(post: RoastPost) -> RoastReport:
         tokens=TokenCounts(input=post.tokens_in, output=post.tokens_out),
         period=post.period,
         draft=post.draft,
+        prompt_version=post.prompt_version,
+        fallback=post.fallback,
     )
 
 
