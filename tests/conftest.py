@@ -267,8 +267,9 @@ def copy_example(tmp_path: Path) -> Path:
     shutil.copytree(
         REPO / "examples" / "devlog",
         target,
+        # What `make site` leaves behind is output, not the example.
         ignore=shutil.ignore_patterns(
-            "public", "resources", "roastbot.json", "repo", ".roastbot"
+            "public", "resources", "roastbot.json", "repo", ".roastbot", "roast-*.md"
         ),
     )
     build_example_repo(target / "repo", EXAMPLE_CLOCK)
