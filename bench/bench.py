@@ -576,6 +576,98 @@ def render_requests(rows: Sequence[tuple[str, str, int, int]]) -> str:
     return "\n".join([*lines, f"({per}; conditional = sent with If-None-Match)"])
 
 
+# --- model calls ---------------------------------------------------------------
+
+
+def model_calls() -> list[tuple[str, int, int, int]]:
+    """Count model calls and prompt tokens of `generate --roast`, first run and re-run.
+
+    The example site (with its git repository, built at the bench clock) roasts
+    its two overdue authors through the test suite's fake OpenAI-compatible server
+    (tests/fake_openai.py); the re-run is in the same period, so it should cost
+    nothing. Returns (run, calls, prompt tokens the server counted, prompt tokens
+    roastbot estimates from the messages it sent) rows.
+    """
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_openai import serve as serve_openai  # type: ignore[import-not-found]
+    from roastbot.prompt import estimate_tokens
+
+    site = WORK / "roast-site"
+    if site.exists():
+        shutil.rmtree(site)
+    shutil.copytree(
+        EXAMPLE, site,
+        ignore=shutil.ignore_patterns("public", "repo", ".roastbot", "roast-*.md",
+                                      "roastbot.json"),
+    )  # fmt: skip
+    _example_repo(site / "repo")
+    rows = []
+    data_file = site / "data" / "roastbot.json"
+    with serve_openai() as fake:
+        fake.draft = dict(_PLAIN_DRAFT)
+        env = {**python_env(), "OPENAI_API_KEY": "bench-key",
+               "OPENAI_BASE_URL": fake.base_url}  # fmt: skip
+        roastbot = Path(sys.executable).parent / "roastbot"
+        seen: set[str] = set()
+        for label in ("first run", "re-run, same period"):
+            before = fake.calls
+            command = [str(roastbot), "generate", "--site", str(site), "--now", CLOCK]
+            run_timed([*command, "--roast"], env)
+            roasts = json.loads(data_file.read_text(encoding="utf-8"))["roasts"]
+            new = [r for r in roasts if r["path"] not in seen]
+            seen.update(r["path"] for r in roasts)
+            tokens = sum((r["tokens"]["input"] or 0) for r in new if not r["cached"])
+            sent = fake.requests[before:]
+            estimate = sum(
+                estimate_tokens(m.get("content") or "")
+                for request in sent
+                for m in request.body.get("messages", [])
+            )
+            rows.append((label, fake.calls - before, tokens, estimate))
+
+    return rows
+
+
+# A roast with no numbers or quotes, so it is grounded for any PR.
+_PLAIN_DRAFT = {
+    "title": "The Follow-Up Department",
+    "description": "A change that needed a few more changes.",
+    "opening": "This PR set out to make the queue behave better under load.",
+    "sections": [{"heading": "Second thoughts", "body": "The fixes came after."}],
+    "compliment": "The idea was sound.",
+    "verdict": {"persona": "The Encore", "line": "always one more commit"},
+}
+
+
+def _example_repo(path: Path) -> None:
+    """Build the example's git repository at the bench clock."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "make_example_repo", ROOT / "examples" / "make_example_repo.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build(path, datetime.fromisoformat(CLOCK.replace("Z", "+00:00")))
+
+
+def render_model_calls(rows: Sequence[tuple[str, int, int, int]]) -> str:
+    """Return the model call counts as a table."""
+    header = (
+        f"{'roast run':<24} {'model calls':>11} {'usage tokens':>12} "
+        f"{'est. prompt tokens':>18}"
+    )
+    lines = [header, "-" * len(header)]
+    lines += [f"{r:<24} {c:>11} {t:>12} {e:>18}" for r, c, t, e in rows]
+    note = (
+        "(example site, 2 overdue authors; usage tokens are what the fake server "
+        "reports, estimates are roastbot's own from the prompt text)"
+    )
+    return "\n".join([*lines, note])
+
+
 def to_json(
     results: Sequence[Result], refs: dict[str, list[float]], meta: dict[str, str]
 ) -> dict[str, Any]:
@@ -669,6 +761,8 @@ def run(args: argparse.Namespace) -> None:
     print(render_table(results, refs))
     print()
     print(render_requests(github_requests()))
+    print()
+    print(render_model_calls(model_calls()))
     elapsed = time.perf_counter() - started
     print(f"\nmedians of warm runs; the whole benchmark took {elapsed:.1f} s")
     if args.json:
