@@ -40,6 +40,8 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 import pytest
 
+from loopback import running
+
 MODES = ("normal", "ratelimit", "secondary", "5xx", "hang", "garbage", "graphql-errors")
 FILE_LIMIT = 3000
 COMMIT_LIMIT = 250
@@ -583,19 +585,9 @@ class _Server(ThreadingHTTPServer):
 def serve() -> Iterator[FakeGitHub]:
     """Run a fake GitHub on 127.0.0.1 (a free port) until the block ends."""
     fake = FakeGitHub()
-    server = _Server(fake)
-    fake.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
+    with running(_Server(fake), fake.release) as url:
+        fake.url = url
         yield fake
-    finally:
-        fake.release()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=2)
 
 
 @pytest.fixture

@@ -36,6 +36,8 @@ from typing import Any
 
 import pytest
 
+from loopback import running
+
 MODES = (
     "normal",
     "429",
@@ -309,19 +311,9 @@ def serve(mode: str = "normal", **options: Any) -> Iterator[FakeOpenAI]:
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of {', '.join(MODES)}")
     fake = FakeOpenAI(mode=mode, **options)
-    server = _Server(fake)
-    fake.url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-    )
-    thread.start()
-    try:
+    with running(_Server(fake), fake.release) as url:
+        fake.url = url
         yield fake
-    finally:
-        fake.release()
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=2)
 
 
 @pytest.fixture
