@@ -145,6 +145,10 @@ class RoastbotSettings(BaseModel):
         default=True, description="Use the built-in roaster when the model fails."
     )
     llm: LLMSettings = Field(default_factory=LLMSettings)
+    live: bool = Field(
+        default=False,
+        description="Read by the footer partial only: add its live script.",
+    )
 
     @field_validator("authors")
     @classmethod
