@@ -10,7 +10,7 @@ HUGO_OLD_VERSION := 0.148.2
 HUGO_OLD_DIR := $(VENV)/hugo-$(HUGO_OLD_VERSION)
 EXAMPLE := examples/devlog
 
-.PHONY: install site test lint bench schema clean
+.PHONY: install site test lint bench schema clean serve
 
 install: $(STAMP)
 
@@ -48,3 +48,8 @@ schema: install
 clean:
 	rm -rf $(VENV) public $(EXAMPLE)/public $(EXAMPLE)/data/roastbot.json $(EXAMPLE)/repo $(EXAMPLE)/.roastbot bench/.work
 	rm -f $(EXAMPLE)/content/posts/roast-*.md
+
+# Preview the example with hugo server; the footer follows saved entries.
+serve: install
+	$(BIN)/python examples/make_example_repo.py $(EXAMPLE)/repo
+	$(BIN)/roastbot serve --site $(EXAMPLE) --hugo $(BIN)/hugo

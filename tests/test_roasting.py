@@ -343,3 +343,21 @@ def test_a_hostile_pr_publishes_no_markup(
         for a in article.select("a")
     )
     assert read_front_matter(post).data["params"]["roastbot"]["number"] == 9
+
+
+def test_roast_true_in_the_config_roasts_on_generate_only(copy_example: Path) -> None:
+    """roast = true makes generate roast; status never does."""
+    config = copy_example / "hugo.toml"
+    config.write_text(
+        config.read_text().replace(
+            "cadence_days = 7\n", "cadence_days = 7\nroast = true\n"
+        )
+    )
+
+    status = run_cli("status", "--site", str(copy_example), "--now", EXAMPLE_CLOCK)
+    assert status.returncode == 0, status.stderr
+    assert roasts_in(copy_example) == []
+
+    result = generate(copy_example)
+    assert result.returncode == 0, result.stderr
+    assert len(roasts_in(copy_example)) == 2

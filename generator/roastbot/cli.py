@@ -133,7 +133,7 @@ def generate(
     Run it before `hugo`: the roastbot partials read the file at build time.
     """
     _configure_logging(verbose=verbose)
-    run = _run(site, now, environment, offline=offline, roast=roast)
+    run = _run(site, now, environment, offline=offline, roast=roast or None)
     _report_warnings(run.diagnostics, strict=strict)
 
     from roastbot.report import render_json, write_atomic
@@ -164,7 +164,7 @@ def status(
     environment: EnvironmentOption = None,
 ) -> None:
     """Show each author's last entry, days since, promise status and due date."""
-    run = _run(site, now, environment)
+    run = _run(site, now, environment, roast=False)
     _report_warnings(run.diagnostics, strict=False)
 
     from roastbot.table import render_status
@@ -205,7 +205,7 @@ def roast(
     """Roast one pull request on demand and write its post (or --print it)."""
     repo, number = _parse_pr(pr)
     _configure_logging(verbose=verbose)
-    run = _run(site, now, environment, offline=offline)
+    run = _run(site, now, environment, offline=offline, roast=False)
 
     from roastbot.roasting import roast_on_demand, write_planned
 
@@ -221,7 +221,7 @@ def roast(
 
     path = write_planned(run.site, post)
     _log(f"wrote {run.site.relative(path)}: roast of {repo}#{number}")
-    refreshed = _run(site, now, environment, offline=True)
+    refreshed = _run(site, now, environment, offline=True, roast=False)
 
     from roastbot.report import render_json, write_atomic
 
@@ -243,6 +243,70 @@ def _parse_pr(text: str) -> tuple[str, int]:
     return match.group(1), int(match.group(2))
 
 
+@app.command(
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+    options_metavar="[OPTIONS] [HUGO SERVER FLAGS]...",
+)
+def serve(
+    ctx: typer.Context,
+    site: SiteOption = Path(),
+    now: NowOption = None,
+    environment: Annotated[
+        str | None,
+        typer.Option(
+            "--environment",
+            "-e",
+            envvar="HUGO_ENVIRONMENT",
+            help="Hugo environment whose config/ folder is merged; passed to hugo "
+            "server too.",
+            show_default="development, as for hugo server",
+        ),
+    ] = None,
+    verbose: VerboseOption = False,
+    hugo: Annotated[
+        str | None,
+        typer.Option(
+            "--hugo",
+            metavar="PATH",
+            help="The Hugo binary to run. Without it, the one HUGO names, else "
+            "hugo on PATH.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Preview the site with `hugo server`; the footer follows saved entries.
+
+    Runs generate, starts `hugo server`, and re-runs generate (from the cache, no
+    network) whenever content or config is saved. Options roastbot does not know go
+    to `hugo server` as they are: `roastbot serve --port 1414 --bind 127.0.0.1`
+    (a `--` before them is accepted too). Ctrl-C stops both. Never writes roasts.
+    """
+    _configure_logging(verbose=verbose)
+    from roastbot.serve import find_hugo, hugo_arguments, run_serve
+
+    binary = find_hugo(hugo, os.environ)
+    if binary is None:
+        named = hugo or os.environ.get("HUGO") or "hugo on PATH"
+        _fail(f"cannot find Hugo ({named}); install it, or pass --hugo PATH")
+
+    try:
+        code = run_serve(
+            site,
+            hugo_arguments(ctx.args),
+            hugo=binary,
+            env=os.environ,
+            now=now,
+            environment=environment,
+        )
+    except ClockError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--now") from None
+    except RoastbotError as exc:
+        if os.environ.get("ROASTBOT_DEBUG"):
+            raise
+        _fail(str(exc))
+    raise typer.Exit(code)
+
+
 @app.command()
 def schema() -> None:
     """Print the JSON Schema of data/roastbot.json."""
@@ -257,7 +321,7 @@ def _run(
     environment: str | None,
     *,
     offline: bool = False,
-    roast: bool = False,
+    roast: bool | None = None,
 ) -> Run:
     """Run the pipeline, turning roastbot's errors into exit codes."""
     from roastbot.pipeline import generate as run_pipeline

@@ -55,7 +55,7 @@ def generate(
     environment: str | None = None,
     offline: bool = False,
     env: Mapping[str, str] | None = None,
-    roast: bool = False,
+    roast: bool | None = None,
     version: str = "0",
 ) -> Run:
     """Read the site and compute the report; raise `RoastbotError` on bad input."""
@@ -73,7 +73,8 @@ def generate(
     handles = [a.author.handle for a in ledger.authors]
     roasts = find_roasts(pages, site.settings.bot_handle, handles)
     plan = None
-    if roast or site.settings.roast:
+    # None follows `roast = true` in the config; False (hugo server previews) never.
+    if site.settings.roast if roast is None else roast:
         from roastbot.roasting import RoastContext, plan_roasts
 
         context = RoastContext(
