@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -285,3 +286,40 @@ def test_help_states_exit_codes() -> None:
     result = invoke("--help")
 
     assert "Exit codes: 0 success, 1 bad input" in result.stdout
+
+
+def test_logs_are_plain_off_a_terminal_and_live_on_one(site: Path) -> None:
+    """CI logs get plain lines; a terminal also gets a progress spinner."""
+    import os as os_
+    import pty
+    import sys
+
+    plain = run_cli("generate", "--site", str(site), "--now", NOW)
+    assert "\x1b[" not in plain.stderr
+    assert "ada: last entry 2 day(s) ago, on track" in plain.stderr
+
+    leader, follower = pty.openpty()
+    script = Path(sys.executable).parent / "roastbot"
+    process = subprocess.Popen(
+        [str(script), "generate", "--site", str(site), "--now", NOW],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os_.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os_.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=30)
+    os_.close(leader)
+    tty_text = b"".join(chunks).decode(errors="replace")
+
+    assert process.returncode == 0
+    assert "ada: last entry 2 day(s) ago, on track" in tty_text
+    assert "\x1b[?25l" in tty_text  # the spinner hides the cursor while it runs

@@ -6,8 +6,10 @@ warnings with --strict), 2 on usage errors.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -133,7 +135,8 @@ def generate(
     Run it before `hugo`: the roastbot partials read the file at build time.
     """
     _configure_logging(verbose=verbose)
-    run = _run(site, now, environment, offline=offline, roast=roast or None)
+    with _progress("reading the site, its sources and roasts"):
+        run = _run(site, now, environment, offline=offline, roast=roast or None)
     _report_warnings(run.diagnostics, strict=strict)
 
     from roastbot.report import render_json, write_atomic
@@ -344,6 +347,15 @@ def _run(
         if os.environ.get("ROASTBOT_DEBUG"):
             raise
         _fail(str(exc))
+
+
+def _progress(message: str) -> contextlib.AbstractContextManager[object]:
+    """Show a spinner on a terminal; in CI logs (no TTY) show nothing but results."""
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(f"roastbot: {message}")
 
 
 def _write_posts(run: Run) -> None:
