@@ -43,7 +43,9 @@ _NOREPLY = re.compile(r"^(?:\d+\+)?([\w-]+)@users\.noreply\.github\.com$", re.I)
 _REMOTE = re.compile(r"github\.com[:/]+([\w.-]+/[\w.-]+?)(?:\.git)?/?$")
 _RECORD = "\x1e"
 _FIELD = "\x00"
-_LOG_FORMAT = "%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%B%x1e"
+# A record starts with \x1e so that --numstat lines, which git prints after the
+# message, stay inside the record they belong to.
+_LOG_FORMAT = "%x1e%H%x00%P%x00%an%x00%ae%x00%aI%x00%cI%x00%B%x00"
 GIT_TIMEOUT = 60
 
 
@@ -60,6 +62,7 @@ class _Commit:
     authored_at: datetime
     committed_at: datetime
     message: str
+    files: tuple[FileFact, ...] = ()
 
     @property
     def subject(self) -> str:
@@ -78,10 +81,11 @@ def list_prs(
     """Return the PRs each queried author merged in their window, from a clone."""
     clone = (root / path).resolve()
     try:
-        _check_clone(clone, path)
+        shallow = _check_clone(clone, path)
         repo = name or _origin_name(clone) or clone.name
         since = min(q.window.start for q in queries) if queries else now
-        _check_depth(clone, path, since)
+        if shallow is not None:
+            _check_depth(clone, path, since, shallow)
         commits = _first_parent_log(clone, since - timedelta(days=1))
         prs = _pull_requests(clone, repo, commits, queries)
     except GitError as exc:
@@ -124,14 +128,22 @@ def _git(clone: Path, *args: str) -> str:
     return result.stdout
 
 
-def _check_clone(clone: Path, path: str) -> None:
-    """Refuse a path that is not a git work tree."""
+def _check_clone(clone: Path, path: str) -> Path | None:
+    """Refuse a path that is not a git work tree; return its shallow file if shallow."""
     if not clone.is_dir():
         raise GitError(f"{path} does not exist (it is resolved from the site root)")
     try:
-        _git(clone, "rev-parse", "--git-dir")
+        out = _git(
+            clone, "rev-parse", "--is-shallow-repository", "--git-path", "shallow"
+        )
     except GitError:
         raise GitError(f"{path} is not a git repository") from None
+    is_shallow, shallow = [*out.splitlines(), "", ""][:2]
+    if is_shallow.strip() != "true":
+        return None
+    shallow_path = Path(shallow.strip())
+
+    return shallow_path if shallow_path.is_absolute() else clone / shallow_path
 
 
 def _origin_name(clone: Path) -> str | None:
@@ -145,12 +157,8 @@ def _origin_name(clone: Path) -> str | None:
     return match.group(1) if match else None
 
 
-def _check_depth(clone: Path, path: str, since: datetime) -> None:
+def _check_depth(clone: Path, path: str, since: datetime, shallow: Path) -> None:
     """Raise if a shallow clone's history stops after `since`."""
-    if _git(clone, "rev-parse", "--is-shallow-repository").strip() != "true":
-        return
-    shallow = Path(_git(clone, "rev-parse", "--git-path", "shallow").strip())
-    shallow = shallow if shallow.is_absolute() else clone / shallow
     boundary = shallow.read_text(encoding="utf-8").split() if shallow.is_file() else []
     dates = [
         datetime.fromisoformat(_git(clone, "show", "-s", "--format=%cI", sha).strip())
@@ -167,22 +175,34 @@ def _check_depth(clone: Path, path: str, since: datetime) -> None:
 
 
 def _first_parent_log(clone: Path, since: datetime) -> list[_Commit]:
-    """Return the main line's commits since `since`, newest first."""
+    """Return the main line's commits since `since`, newest first, with file stats.
+
+    One `git log` gives every commit's change against its first parent, merges
+    included (`--diff-merges=first-parent`): for a merge that is the PR's change.
+    """
     out = _git(
         clone,
         "log",
         "--first-parent",
+        "--diff-merges=first-parent",
+        "--numstat",
+        "--no-renames",
         f"--since={since.isoformat()}",
         f"--format={_LOG_FORMAT}",
         "HEAD",
     )
 
+    return _parse_log(out)
+
+
+def _parse_log(out: str) -> list[_Commit]:
+    """Parse `git log` output in _LOG_FORMAT, with or without --numstat."""
     return [_parse_commit(record) for record in out.split(_RECORD) if record.strip()]
 
 
 def _parse_commit(record: str) -> _Commit:
-    sha, parents, name, email, authored, committed, message = record.strip("\n").split(
-        _FIELD, 6
+    sha, parents, name, email, authored, committed, message, stats = record.split(
+        _FIELD, 7
     )
 
     return _Commit(
@@ -193,6 +213,7 @@ def _parse_commit(record: str) -> _Commit:
         authored_at=datetime.fromisoformat(authored),
         committed_at=datetime.fromisoformat(committed),
         message=message.strip(),
+        files=_numstat(stats),
     )
 
 
@@ -231,7 +252,7 @@ def _from_merge(
     out = _git(
         clone, "log", f"--format={_LOG_FORMAT}", f"{merge.parents[0]}..{merge.sha}^2"
     )
-    branch = [_parse_commit(r) for r in out.split(_RECORD) if r.strip()]
+    branch = _parse_log(out)
     by_fork = fork_owner.lower() == query.handle.lower()
     if not by_fork and not any(_is_author(c, query) for c in branch):
         return None
@@ -239,14 +260,12 @@ def _from_merge(
     title, _, body = body.strip().partition("\n")
 
     return _fact(
-        clone,
         repo,
         number=number,
         title=title.strip() or merge.subject,
         body=body.strip(),
         handle=query.handle,
         merged=merge,
-        diff=(merge.parents[0], merge.sha),
         commits=[
             CommitFact(sha=c.sha, message=c.message, authored_at=c.authored_at)
             for c in reversed(branch)
@@ -263,17 +282,14 @@ def _from_squash(
     _, _, body = commit.message.partition("\n")
     bullets = [line[2:].strip() for line in body.splitlines() if line.startswith("* ")]
     messages = bullets or [commit.subject]
-    parent = commit.parents[0] if commit.parents else None
 
     return _fact(
-        clone,
         repo,
         number=int(match.group(2)),
         title=match.group(1),
         body=body.strip(),
         handle=query.handle,
         merged=commit,
-        diff=(parent, commit.sha),
         # The squashed commits are gone; their messages survive in the body.
         commits=[
             CommitFact(sha=commit.sha, message=message, authored_at=commit.authored_at)
@@ -283,7 +299,6 @@ def _from_squash(
 
 
 def _fact(
-    clone: Path,
     repo: str,
     *,
     number: int,
@@ -291,11 +306,10 @@ def _fact(
     body: str,
     handle: str,
     merged: _Commit,
-    diff: tuple[str | None, str],
     commits: list[CommitFact],
 ) -> PullRequestFact:
-    """Assemble a PR fact, with per-file line counts from `git diff --numstat`."""
-    files = _numstat(clone, *diff)
+    """Assemble a PR fact; its files are the main-line commit's change."""
+    files = merged.files
 
     return PullRequestFact(
         repo=repo,
@@ -316,15 +330,10 @@ def _fact(
     )
 
 
-def _numstat(clone: Path, base: str | None, head: str) -> list[FileFact]:
-    """Return each changed file with its added and deleted lines (binary: 0)."""
-    args = (
-        ["diff", "--numstat", "--no-renames", base, head]
-        if base
-        else ["show", "--numstat", "--format=", head]
-    )
+def _numstat(stats: str) -> tuple[FileFact, ...]:
+    """Parse --numstat lines: each changed file, added and deleted lines (binary: 0)."""
     files = []
-    for line in _git(clone, *args).splitlines():
+    for line in stats.splitlines():
         parts = line.split("\t", 2)
         if len(parts) != 3:
             continue
@@ -337,7 +346,7 @@ def _numstat(clone: Path, base: str | None, head: str) -> list[FileFact]:
             )
         )
 
-    return files
+    return tuple(files)
 
 
 def _is_author(commit: _Commit, query: AuthorQuery) -> bool:
