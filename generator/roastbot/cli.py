@@ -10,6 +10,7 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -212,11 +213,10 @@ def roast(
 
     from roastbot.roasting import roast_on_demand, write_planned
 
-    try:
-        post = roast_on_demand(run, repo, number, env=os.environ, offline=offline,
-                               force=force)  # fmt: skip
-    except RoastbotError as exc:
-        _fail(str(exc))
+    with _user_errors():
+        post = roast_on_demand(
+            run, repo, number, env=os.environ, offline=offline, force=force
+        )
     _report_warnings(run.diagnostics, strict=False)
     if print_only:
         typer.echo(post.text, nl=False)
@@ -292,7 +292,7 @@ def serve(
         named = hugo or os.environ.get("HUGO") or "hugo on PATH"
         _fail(f"cannot find Hugo ({named}); install it, or pass --hugo PATH")
 
-    try:
+    with _user_errors():
         code = run_serve(
             site,
             hugo_arguments(ctx.args),
@@ -301,12 +301,6 @@ def serve(
             now=now,
             environment=environment,
         )
-    except ClockError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--now") from None
-    except RoastbotError as exc:
-        if os.environ.get("ROASTBOT_DEBUG"):
-            raise
-        _fail(str(exc))
     raise typer.Exit(code)
 
 
@@ -329,7 +323,7 @@ def _run(
     """Run the pipeline, turning roastbot's errors into exit codes."""
     from roastbot.pipeline import generate as run_pipeline
 
-    try:
+    with _user_errors():
         return run_pipeline(
             site,
             now=now,
@@ -341,6 +335,16 @@ def _run(
             roast=roast,
             version=__version__,
         )
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn roastbot's errors into exit codes: a bad clock is 2, bad input 1.
+
+    ROASTBOT_DEBUG=1 lets the exception through, with its traceback.
+    """
+    try:
+        yield
     except ClockError as exc:
         raise typer.BadParameter(str(exc), param_hint="--now") from None
     except RoastbotError as exc:
