@@ -26,7 +26,7 @@ _FIXUP = re.compile(
 )
 _DOCS = re.compile(
     r"(?:^|/)(?:docs?|plans?|adr|rfcs?)/|\.(?:md|mdx|rst|txt|adoc)$|"
-    r"(?:^|/)(?:PLAN|TODO|NOTES|CHANGELOG)[^/]*$",
+    r"(?:^|/)(?:plan|todo|notes|changelog)[^/]*$",
     re.IGNORECASE,
 )
 
