@@ -29,9 +29,10 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from roastbot.facts import FileFact, PullRequestFact, ReviewFact
-from roastbot.grounding import docs_lines, fixup_subjects, is_docs_path, percent
+from roastbot.grounding import percent
 from roastbot.roastdraft import RoastDraft, Section, Verdict
 from roastbot.sanitize import clip, contains_denied, max_length
+from roastbot.scoring import docs_lines, fixup_subjects, is_docs_path
 
 T = TypeVar("T")
 

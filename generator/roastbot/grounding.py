@@ -51,7 +51,7 @@ from datetime import UTC
 
 from roastbot.facts import PullRequestFact
 from roastbot.roastdraft import RoastDraft
-from roastbot.scoring import _DOCS, _FIXUP, score
+from roastbot.scoring import docs_lines, fixup_subjects, is_docs_path, score
 
 _NUMBER = re.compile(r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)*")
 _PERCENT = re.compile(r"\s*(?:%|percent\b|per cent\b)", re.IGNORECASE)
@@ -99,27 +99,6 @@ def draft_fields(draft: RoastDraft) -> list[tuple[str, str]]:
     fields.append(("verdict.line", draft.verdict.line))
 
     return fields
-
-
-def fixup_subjects(pr: PullRequestFact) -> list[str]:
-    """Return the first lines of the listed commits the score counts as fix-ups."""
-    # The score's own test, so a roast's fix-up count is the count that scored.
-    subjects = [c.message.split("\n", 1)[0].strip() for c in pr.commits[1:]]
-
-    return [s for s in subjects if _FIXUP.search(s)]
-
-
-def is_docs_path(path: str) -> bool:
-    """Return whether the score counts a changed file as docs or plans."""
-    return bool(_DOCS.search(path))
-
-
-def docs_lines(pr: PullRequestFact) -> tuple[int, int]:
-    """Return the listed files' changed lines in docs or plans, and in all."""
-    listed = sum(f.additions + f.deletions for f in pr.files)
-    docs = sum(f.additions + f.deletions for f in pr.files if is_docs_path(f.path))
-
-    return docs, listed
 
 
 def percent(part: int, whole: int) -> int:

@@ -33,8 +33,7 @@ _DOCS = re.compile(
 
 def score_parts(pr: PullRequestFact) -> dict[str, float]:
     """Return the named parts of a PR's roastability score."""
-    later = [c.message for c in pr.commits[1:]]
-    fixups = sum(1 for message in later if _FIXUP.search(message.split("\n", 1)[0]))
+    fixups = len(fixup_subjects(pr))
     churn = pr.additions + pr.deletions
     changes_requested = sum(
         1 for r in pr.reviews if r.kind == "review" and r.state == "CHANGES_REQUESTED"
@@ -69,11 +68,28 @@ def pick(prs: Sequence[PullRequestFact]) -> PullRequestFact | None:
     )
 
 
+def fixup_subjects(pr: PullRequestFact) -> list[str]:
+    """Return the first lines of the commits after the first that are fix-ups."""
+    subjects = [c.message.split("\n", 1)[0].strip() for c in pr.commits[1:]]
+
+    return [s for s in subjects if _FIXUP.search(s)]
+
+
+def is_docs_path(path: str) -> bool:
+    """Return whether a changed file counts as docs or plans."""
+    return bool(_DOCS.search(path))
+
+
+def docs_lines(pr: PullRequestFact) -> tuple[int, int]:
+    """Return the listed files' changed lines in docs or plans, and in all."""
+    listed = sum(f.additions + f.deletions for f in pr.files)
+    docs = sum(f.additions + f.deletions for f in pr.files if is_docs_path(f.path))
+
+    return docs, listed
+
+
 def _docs_share(pr: PullRequestFact) -> float:
     """Return the share of the listed files' changed lines that are docs or plans."""
-    total = sum(f.additions + f.deletions for f in pr.files)
-    if total == 0:
-        return 0.0
-    docs = sum(f.additions + f.deletions for f in pr.files if _DOCS.search(f.path))
+    docs, listed = docs_lines(pr)
 
-    return docs / total
+    return docs / listed if listed else 0.0
