@@ -60,7 +60,6 @@ class Page:
     handles: tuple[str, ...]
     names: tuple[str, ...]
     line: int
-    tags: tuple[str, ...] = ()
     roastbot: dict[str, Any] | None = None
     format: str | None = None
 
@@ -255,7 +254,6 @@ class _Reader:
                 + _strings(_param(data, params, "authors"))
             ),
             line=matter.first_line,
-            tags=_strings(data.get("tags")),
             roastbot=_roastbot_meta(data, params),
             format=matter.format,
         )

@@ -331,8 +331,14 @@ def roast_on_demand(
 ) -> PlannedPost:
     """Plan the roast of one named PR; raise RoastbotError if it cannot be done."""
     site = run.site
-    existing = [r for r in run_roasts(run) if r.repo and r.repo.lower() == repo.lower()]
-    done = next((r for r in existing if r.number == number), None)
+    done = next(
+        (
+            r
+            for r in run.data.roasts
+            if r.pr and r.pr.repo.lower() == repo.lower() and r.pr.number == number
+        ),
+        None,
+    )
     if done is not None and not force:
         raise RoastbotError(
             f"{repo}#{number} already has a roast: "
@@ -358,15 +364,6 @@ def roast_on_demand(
         raise RoastbotError(f"no roast of {repo}#{number} was written (see warnings)")
 
     return post
-
-
-def run_roasts(run: Run) -> list[RoastPost]:
-    """Return the roast posts the run found on the site."""
-    from roastbot.posts import find_roasts
-
-    handles = [a.author.handle for a in run.ledger.authors]
-
-    return find_roasts(run.pages, run.site.settings.bot_handle, handles)
 
 
 def _from_activity(run: Run, repo: str, number: int) -> PullRequestFact | None:
