@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import EXAMPLE_CLOCK, REPO, SiteFactory, run_cli
-from roastbot import report
+from roastbot import atomic, report
 from roastbot.cli import app
 from roastbot.report import RoastbotData
 
@@ -223,7 +223,7 @@ def test_a_failed_write_leaves_the_old_file_whole(
     def crash(*args: object) -> None:
         raise OSError("disk on fire")
 
-    monkeypatch.setattr(report.os, "replace", crash)
+    monkeypatch.setattr(atomic.os, "replace", crash)
     with pytest.raises(OSError, match="disk on fire"):
         report.write_atomic(site / "data" / "roastbot.json", "{}")
 

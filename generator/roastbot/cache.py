@@ -10,14 +10,13 @@ Layout: `<cache dir>/<namespace>/<sha256 of key>.json`, each file holding
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from roastbot.atomic import write_whole
 
 DEFAULT_CACHE_DIR = ".roastbot/cache"
 
@@ -60,14 +59,8 @@ class JsonCache:
         stamp = (self.now or datetime.now(UTC)).isoformat()
         text = json.dumps({"key": key, "saved_at": stamp, "value": value}, indent=1)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-            os.replace(temp, target)
+            write_whole(target, text.encode("utf-8"))
         except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temp)
             return False
 
         return True

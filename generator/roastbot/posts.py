@@ -10,11 +10,8 @@ or not at all.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import re
-import tempfile
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
@@ -22,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from roastbot.atomic import write_whole
 from roastbot.facts import PullRequestFact
 from roastbot.pages import Page
 from roastbot.roastdraft import RoastDraft, Writer
@@ -239,20 +237,8 @@ def slugify(title: str) -> str:
 def create_exclusive(target: Path, text: str) -> Path:
     """Create `target` holding `text`, whole or not at all; never replace a file.
 
-    The text goes to a temporary file in the same folder, is flushed to disk, and
-    is hard-linked under its name, which fails if anything already has it.
+    The name is taken by hard link, which fails if anything already has it.
     """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=target.parent, prefix=".roast-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o644)
-        os.link(temp, target)
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
+    write_whole(target, text.encode("utf-8"), replace=False)
 
     return target

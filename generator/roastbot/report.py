@@ -9,8 +9,6 @@ models (`roastbot schema`) and a test keeps the two in step.
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -18,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, PlainSerializer
 
 from roastbot.activity import Activity, AuthorActivity
+from roastbot.atomic import write_whole
 from roastbot.clock import Calendar
 from roastbot.facts import PullRequestFact
 from roastbot.ledger import AuthorLedger, Entry, Ledger, standing
@@ -357,21 +356,6 @@ def write_atomic(path: Path, text: str) -> bool:
         if path.read_bytes() == payload:
             return False
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            # mkstemp makes the file private; a data file is as readable as any other.
-            os.fchmod(stream.fileno(), 0o644)
-            stream.write(payload)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
+    write_whole(path, payload)
 
     return True
